@@ -1,0 +1,2 @@
+//! Writes synthetic EVTX Security logs.
+pub mod evtx;
