@@ -1,0 +1,413 @@
+//! Reading EVTX files chunk by chunk, collecting what cannot be read instead of stopping.
+//!
+//! An EVTX file is a 4 KiB file header followed by self-contained 64 KiB chunks. Each chunk
+//! can be scanned on its own ([`scan_chunk`]) and the [`ChunkScan`]s of a file merged in any
+//! order ([`FileScan`]), which is what lets the browser spread one file over several workers.
+//! A damaged chunk or record becomes an error and a warning; the rest of the file is read.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Seek, SeekFrom};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use evtx::{EvtxChunkData, ParserSettings};
+
+use crate::event::Event;
+use crate::extract::{extract, record_channel};
+use crate::report::{FileSummary, Warning, WarningKind};
+use crate::time::Timestamp;
+
+/// Size of the file header block.
+pub const FILE_HEADER_SIZE: u64 = 4096;
+/// Size of a chunk.
+pub const CHUNK_SIZE: u64 = 65536;
+const FILE_SIGNATURE: &[u8; 8] = b"ElfFile\0";
+const CHUNK_SIGNATURE: &[u8; 8] = b"ElfChnk\0";
+/// The smallest piece of a cut chunk worth reading: its header.
+const CHUNK_HEADER_SIZE: usize = 512;
+
+/// Why a whole file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileError {
+    /// Shorter than an EVTX file header.
+    TooShort { size: u64 },
+    /// Does not start with the EVTX signature.
+    NotEvtx,
+    /// The file could not be read.
+    Io(String),
+}
+
+impl std::fmt::Display for FileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FileError::TooShort { size } => write!(
+                f,
+                "not a complete EVTX file: {size} bytes, shorter than the 4096-byte file header"
+            ),
+            FileError::NotEvtx => write!(
+                f,
+                "not an EVTX file: it does not start with the signature \"ElfFile\""
+            ),
+            FileError::Io(message) => write!(f, "could not be read: {message}"),
+        }
+    }
+}
+
+/// Checks the start of a file (at least its first 8 bytes; the header block when there is one)
+/// and tells how many chunks follow it.
+pub fn check_header(start: &[u8], file_size: u64) -> Result<u64, FileError> {
+    if start.len() < FILE_SIGNATURE.len() || &start[..FILE_SIGNATURE.len()] != FILE_SIGNATURE {
+        return Err(FileError::NotEvtx);
+    }
+    if file_size < FILE_HEADER_SIZE {
+        return Err(FileError::TooShort { size: file_size });
+    }
+    Ok(chunk_count(file_size))
+}
+
+/// How many chunks (the last one maybe cut short) a file of this size holds.
+pub fn chunk_count(file_size: u64) -> u64 {
+    file_size
+        .saturating_sub(FILE_HEADER_SIZE)
+        .div_ceil(CHUNK_SIZE)
+}
+
+/// The byte offset of chunk `index`.
+pub fn chunk_offset(index: u64) -> u64 {
+    FILE_HEADER_SIZE + index * CHUNK_SIZE
+}
+
+/// Something in a chunk that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChunkProblem {
+    /// The chunk could not be read at all.
+    Unreadable { message: String },
+    /// The file ends inside the chunk: only `available` of its bytes exist.
+    Cut { available: u64 },
+    /// The chunk's checksums do not match its contents: what was read may be damaged.
+    BadChecksum,
+    /// Records that could not be read or understood.
+    BadRecords { count: u64, first: String },
+}
+
+/// What one chunk holds.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChunkScan {
+    pub index: u64,
+    /// Records read (of any kind).
+    pub records: u64,
+    /// The events of interest among them.
+    pub events: Vec<Event>,
+    /// EventRecordIDs of every record read, by channel (to find gaps).
+    pub record_ids: BTreeMap<String, Vec<u64>>,
+    pub problems: Vec<ChunkProblem>,
+}
+
+/// Reads one chunk. `data` is the chunk's bytes: `CHUNK_SIZE` of them, or fewer when the file
+/// ends inside it.
+pub fn scan_chunk(index: u64, data: &[u8]) -> ChunkScan {
+    let mut scan = ChunkScan {
+        index,
+        ..ChunkScan::default()
+    };
+    // A chunk of zeros is unused space (Windows preallocates), not damage.
+    if data.iter().all(|b| *b == 0) {
+        return scan;
+    }
+    if data.len() < CHUNK_HEADER_SIZE || &data[..CHUNK_SIGNATURE.len()] != CHUNK_SIGNATURE {
+        let message = if data.len() < CHUNK_SIGNATURE.len() {
+            format!("only {} bytes", data.len())
+        } else if &data[..CHUNK_SIGNATURE.len()] != CHUNK_SIGNATURE {
+            "bad chunk signature (expected \"ElfChnk\")".to_string()
+        } else {
+            format!("only {} bytes, less than a chunk header", data.len())
+        };
+        scan.problems.push(ChunkProblem::Unreadable { message });
+        return scan;
+    }
+    let mut bytes = data.to_vec();
+    if (bytes.len() as u64) < CHUNK_SIZE {
+        scan.problems.push(ChunkProblem::Cut {
+            available: bytes.len() as u64,
+        });
+        bytes.resize(CHUNK_SIZE as usize, 0);
+    }
+    let mut chunk = match EvtxChunkData::new(bytes, false) {
+        Ok(chunk) => chunk,
+        Err(e) => {
+            scan.problems.push(ChunkProblem::Unreadable {
+                message: e.to_string(),
+            });
+            return scan;
+        }
+    };
+    if !chunk.validate_checksum() && scan.problems.is_empty() {
+        scan.problems.push(ChunkProblem::BadChecksum);
+    }
+    let settings = Arc::new(ParserSettings::new().num_threads(1));
+    let mut parsed = match chunk.parse(settings) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            scan.problems.push(ChunkProblem::Unreadable {
+                message: e.to_string(),
+            });
+            return scan;
+        }
+    };
+    let mut bad = 0u64;
+    let mut first_bad = None;
+    for record in parsed.iter() {
+        let outcome = record.map_err(|e| e.to_string()).and_then(|record| {
+            let header_time = Timestamp::from_unix(
+                record.timestamp.as_second(),
+                record.timestamp.subsec_nanosecond().unsigned_abs() / 100,
+            )
+            .unwrap_or_default();
+            record
+                .into_json_value()
+                .map(|r| (r, header_time))
+                .map_err(|e| e.to_string())
+        });
+        match outcome {
+            Ok((record, header_time)) => {
+                scan.records += 1;
+                let record_id = record
+                    .data
+                    .pointer("/Event/System/EventRecordID")
+                    .and_then(|v| v.as_u64().or_else(|| v.as_str()?.trim().parse().ok()))
+                    .unwrap_or(record.event_record_id);
+                let channel = record_channel(&record.data).unwrap_or_default().to_string();
+                scan.record_ids.entry(channel).or_default().push(record_id);
+                match extract(&record.data, header_time) {
+                    Ok(Some(event)) => scan.events.push(event),
+                    Ok(None) => {}
+                    Err(e) => {
+                        bad += 1;
+                        let id = e
+                            .record_id
+                            .map_or(String::new(), |id| format!("record {id}: "));
+                        first_bad.get_or_insert(format!("{id}{}", e.message));
+                    }
+                }
+            }
+            Err(message) => {
+                bad += 1;
+                first_bad.get_or_insert(message);
+            }
+        }
+    }
+    if bad > 0 {
+        scan.problems.push(ChunkProblem::BadRecords {
+            count: bad,
+            first: first_bad.unwrap_or_default(),
+        });
+    }
+    scan
+}
+
+/// A file read to the end: its summary, its events and the warnings about it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ScannedFile {
+    pub summary: FileSummary,
+    pub events: Vec<Event>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Collects the chunks of one file, in any order, into a [`ScannedFile`].
+#[derive(Debug, Clone)]
+pub struct FileScan {
+    name: String,
+    size: u64,
+    chunks: Vec<ChunkScan>,
+}
+
+impl FileScan {
+    pub fn new(name: impl Into<String>, size: u64) -> Self {
+        FileScan {
+            name: name.into(),
+            size,
+            chunks: Vec::new(),
+        }
+    }
+
+    pub fn add(&mut self, chunk: ChunkScan) {
+        self.chunks.push(chunk);
+    }
+
+    /// Merges the chunks (the result does not depend on the order they were added in).
+    pub fn finish(mut self) -> ScannedFile {
+        self.chunks.sort_by_key(|c| c.index);
+        let mut file = ScannedFile {
+            summary: FileSummary {
+                name: self.name.clone(),
+                size: self.size,
+                records: 0,
+                errors: Vec::new(),
+            },
+            ..ScannedFile::default()
+        };
+        let mut ids_by_channel: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+        for chunk in self.chunks {
+            file.summary.records += chunk.records;
+            file.events.extend(chunk.events);
+            for (channel, ids) in chunk.record_ids {
+                ids_by_channel.entry(channel).or_default().extend(ids);
+            }
+            let offset = chunk_offset(chunk.index);
+            for problem in chunk.problems {
+                let (kind, count, message) = match problem {
+                    ChunkProblem::Unreadable { message } => (
+                        WarningKind::DamagedChunk,
+                        None,
+                        format!(
+                            "chunk {} at offset {offset:#x} could not be read: {message}",
+                            chunk.index
+                        ),
+                    ),
+                    ChunkProblem::Cut { available } => (
+                        WarningKind::DamagedChunk,
+                        None,
+                        format!(
+                            "the file ends inside chunk {} at offset {offset:#x} ({available} of {CHUNK_SIZE} bytes): it is truncated, and records past its end are lost",
+                            chunk.index
+                        ),
+                    ),
+                    ChunkProblem::BadChecksum => (
+                        WarningKind::DamagedChunk,
+                        None,
+                        format!(
+                            "chunk {} at offset {offset:#x} does not match its checksum: its records were read but may be damaged",
+                            chunk.index
+                        ),
+                    ),
+                    ChunkProblem::BadRecords { count, first } => (
+                        WarningKind::DamagedRecords,
+                        Some(count),
+                        format!(
+                            "chunk {} at offset {offset:#x}: {count} record(s) could not be read (first: {first})",
+                            chunk.index
+                        ),
+                    ),
+                };
+                file.summary.errors.push(message.clone());
+                file.warnings.push(Warning {
+                    kind,
+                    file: Some(self.name.clone()),
+                    computer: None,
+                    time: None,
+                    record_id: None,
+                    user: None,
+                    domain: None,
+                    count,
+                    offset: Some(offset),
+                    message: format!("{}: {message}", self.name),
+                });
+            }
+        }
+        for (channel, mut ids) in ids_by_channel {
+            ids.sort_unstable();
+            ids.dedup();
+            for pair in ids.windows(2) {
+                let (before, after) = (pair[0], pair[1]);
+                if after > before + 1 {
+                    let missing = after - before - 1;
+                    let channel = if channel.is_empty() {
+                        "(no channel)"
+                    } else {
+                        &channel
+                    };
+                    file.warnings.push(Warning {
+                        kind: WarningKind::RecordIdGap,
+                        file: Some(self.name.clone()),
+                        computer: None,
+                        time: None,
+                        record_id: Some(after),
+                        user: None,
+                        domain: None,
+                        count: Some(missing),
+                        offset: None,
+                        message: format!(
+                            "{}: {missing} record(s) missing in channel {channel}: EventRecordID jumps from {before} to {after}",
+                            self.name
+                        ),
+                    });
+                }
+            }
+        }
+        file
+    }
+}
+
+/// A file that could not be read at all, as the report lists it.
+pub fn unreadable_file(name: &str, size: u64, error: &FileError) -> ScannedFile {
+    ScannedFile {
+        summary: FileSummary {
+            name: name.to_string(),
+            size,
+            records: 0,
+            errors: vec![error.to_string()],
+        },
+        ..ScannedFile::default()
+    }
+}
+
+/// Reads a whole file held in memory.
+pub fn scan_bytes(name: &str, bytes: &[u8]) -> ScannedFile {
+    let size = bytes.len() as u64;
+    let chunks = match check_header(bytes, size) {
+        Ok(chunks) => chunks,
+        Err(e) => return unreadable_file(name, size, &e),
+    };
+    let mut scan = FileScan::new(name, size);
+    for index in 0..chunks {
+        let start = chunk_offset(index) as usize;
+        let end = bytes.len().min(start + CHUNK_SIZE as usize);
+        scan.add(scan_chunk(index, &bytes[start..end]));
+    }
+    scan.finish()
+}
+
+/// Reads a file from any seekable source, one chunk in memory at a time. `progress` is told
+/// the bytes done after each chunk.
+pub fn scan_reader<R: Read + Seek>(
+    name: &str,
+    mut source: R,
+    mut progress: impl FnMut(u64),
+) -> ScannedFile {
+    let size = match source.seek(SeekFrom::End(0)) {
+        Ok(size) => size,
+        Err(e) => return unreadable_file(name, 0, &FileError::Io(e.to_string())),
+    };
+    let mut header = vec![0u8; FILE_HEADER_SIZE.min(size) as usize];
+    if let Err(e) = source
+        .seek(SeekFrom::Start(0))
+        .and_then(|_| source.read_exact(&mut header))
+    {
+        return unreadable_file(name, size, &FileError::Io(e.to_string()));
+    }
+    let chunks = match check_header(&header, size) {
+        Ok(chunks) => chunks,
+        Err(e) => return unreadable_file(name, size, &e),
+    };
+    let mut scan = FileScan::new(name, size);
+    let mut buffer = Vec::with_capacity(CHUNK_SIZE as usize);
+    for index in 0..chunks {
+        buffer.clear();
+        let read = source
+            .seek(SeekFrom::Start(chunk_offset(index)))
+            .and_then(|_| (&mut source).take(CHUNK_SIZE).read_to_end(&mut buffer));
+        match read {
+            Ok(_) => scan.add(scan_chunk(index, &buffer)),
+            Err(e) => scan.add(ChunkScan {
+                index,
+                problems: vec![ChunkProblem::Unreadable {
+                    message: e.to_string(),
+                }],
+                ..ChunkScan::default()
+            }),
+        }
+        progress((chunk_offset(index) + CHUNK_SIZE).min(size));
+    }
+    scan.finish()
+}

@@ -1,0 +1,185 @@
+//! The readable report: aligned tables of sessions and failures, then the warnings.
+//!
+//! Values come from event logs and are attacker-controlled: control characters (which could
+//! move the cursor or recolour a terminal) are shown as `\u{..}` escapes, never written raw.
+
+use std::io::{self, Write};
+
+use logonscope_core::report::{Report, Session};
+
+/// Longest a cell may be before it is cut with `…`.
+const MAX_CELL: usize = 40;
+
+/// A value made safe for a terminal and cut to [`MAX_CELL`] characters.
+pub fn terminal_safe(value: &str) -> String {
+    let mut out = String::new();
+    for c in value.chars() {
+        if c.is_control() {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    if out.chars().count() > MAX_CELL {
+        out = out.chars().take(MAX_CELL - 1).collect::<String>() + "…";
+    }
+    out
+}
+
+/// A duration as analysts read it: `2d 03:04:05`, `03:04:05`.
+pub fn duration(seconds: f64) -> String {
+    let total = seconds.max(0.0).round() as u64;
+    let (days, rest) = (total / 86_400, total % 86_400);
+    let clock = format!("{:02}:{:02}:{:02}", rest / 3_600, rest / 60 % 60, rest % 60);
+    if days > 0 {
+        format!("{days}d {clock}")
+    } else {
+        clock
+    }
+}
+
+fn account(domain: &Option<String>, user: &Option<String>) -> String {
+    match (domain, user) {
+        (Some(d), Some(u)) => format!("{d}\\{u}"),
+        (None, Some(u)) => u.clone(),
+        _ => "-".to_string(),
+    }
+}
+
+fn or_dash<T: ToString>(value: &Option<T>) -> String {
+    value.as_ref().map_or("-".to_string(), T::to_string)
+}
+
+fn session_cells(s: &Session) -> Vec<String> {
+    let source = match (&s.source_ip, &s.workstation) {
+        (Some(ip), _) => ip.clone(),
+        (None, Some(ws)) => ws.clone(),
+        (None, None) => "-".to_string(),
+    };
+    let logon_type = match (s.logon_type, &s.logon_type_name) {
+        (Some(n), Some(name)) if name != &n.to_string() => format!("{n} {name}"),
+        (Some(n), _) => n.to_string(),
+        (None, _) => "-".to_string(),
+    };
+    vec![
+        s.computer.clone(),
+        s.logon_id.clone(),
+        account(&s.domain, &s.user),
+        logon_type,
+        source,
+        or_dash(&s.start),
+        or_dash(&s.end),
+        s.duration_seconds.map_or("-".to_string(), duration),
+        s.end_reason.as_str().to_string(),
+        if s.admin { "admin" } else { "" }.to_string(),
+    ]
+}
+
+fn write_table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| row.iter().map(|c| terminal_safe(c)).collect())
+        .collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &mut dyn Iterator<Item = &str>| -> String {
+        let padded: Vec<String> = cells
+            .zip(&widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        padded.join("  ").trim_end().to_string()
+    };
+    writeln!(out, "{}", line(&mut header.iter().copied()))?;
+    for row in &rows {
+        writeln!(out, "{}", line(&mut row.iter().map(String::as_str)))?;
+    }
+    Ok(())
+}
+
+/// Writes the whole readable report.
+pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
+    writeln!(out, "Sessions: {}", report.sessions.len())?;
+    let rows: Vec<Vec<String>> = report.sessions.iter().map(session_cells).collect();
+    write_table(
+        out,
+        &[
+            "COMPUTER",
+            "LOGON ID",
+            "USER",
+            "TYPE",
+            "SOURCE",
+            "START (UTC)",
+            "END (UTC)",
+            "DURATION",
+            "END REASON",
+            "ADMIN",
+        ],
+        &rows,
+    )?;
+    if !report.failures.is_empty() {
+        writeln!(out, "\nFailed logons: {}", report.failures.len())?;
+        let rows: Vec<Vec<String>> = report
+            .failures
+            .iter()
+            .map(|f| {
+                vec![
+                    f.computer.clone(),
+                    f.time.to_string(),
+                    account(&f.domain, &f.user),
+                    or_dash(&f.logon_type),
+                    or_dash(&f.source_ip),
+                    or_dash(&f.reason),
+                ]
+            })
+            .collect();
+        write_table(
+            out,
+            &["COMPUTER", "TIME (UTC)", "USER", "TYPE", "SOURCE", "REASON"],
+            &rows,
+        )?;
+    }
+    if !report.warnings.is_empty() {
+        writeln!(out, "\nWarnings: {}", report.warnings.len())?;
+        for warning in &report.warnings {
+            writeln!(out, "- {}", terminal_safe_long(&warning.message))?;
+        }
+    }
+    Ok(())
+}
+
+/// Like [`terminal_safe`], without the length limit (for sentences).
+fn terminal_safe_long(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(terminal_safe("evil\u{1b}[31mred"), "evil\\u{1b}[31mred");
+        assert_eq!(terminal_safe("a\nb"), "a\\u{a}b");
+        let long = "x".repeat(100);
+        assert_eq!(terminal_safe(&long).chars().count(), MAX_CELL);
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(duration(3_725.4), "01:02:05");
+        assert_eq!(duration(2.0 * 86_400.0 + 1.0), "2d 00:00:01");
+    }
+}
