@@ -26,11 +26,11 @@ pub struct ExtractError {
     pub message: String,
 }
 
-/// The channel and record id of any record, of interest or not (for gap detection).
-pub fn record_channel(record: &Value) -> Option<&str> {
-    record
-        .pointer("/Event/System/Channel")
-        .and_then(Value::as_str)
+/// Where any record, of interest or not, was logged: (Computer, Channel), for gap detection.
+pub fn record_origin(record: &Value) -> (String, String) {
+    let system = record.pointer("/Event/System");
+    let get = |name: &str| system.and_then(|s| field(s, name)).unwrap_or_default();
+    (get("Computer"), get("Channel"))
 }
 
 /// Turns one rendered record into an event of interest.

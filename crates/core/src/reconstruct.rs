@@ -20,7 +20,7 @@ use crate::time::Timestamp;
 /// What the rules make of a set of events.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Reconstruction {
-    /// Ordered by (computer, start with null first, logon_id), then first record id.
+    /// Ordered by (computer, start with null first, logon_id), ties in processing order.
     pub sessions: Vec<Session>,
     /// Ordered by (computer, time, record_id).
     pub failures: Vec<Failure>,
@@ -58,19 +58,9 @@ pub fn reconstruct(events: impl IntoIterator<Item = Event>) -> Reconstruction {
         replay.end_of_input();
         result.sessions.extend(replay.sessions);
     }
+    // A stable sort: sessions that tie (orphans of one logon id) stay in processing order.
     result.sessions.sort_by(|a, b| {
-        (
-            &a.computer,
-            a.start,
-            logon_id_value(a),
-            a.record_ids.first(),
-        )
-            .cmp(&(
-                &b.computer,
-                b.start,
-                logon_id_value(b),
-                b.record_ids.first(),
-            ))
+        (&a.computer, a.start, logon_id_value(a)).cmp(&(&b.computer, b.start, logon_id_value(b)))
     });
     for session in &mut result.sessions {
         session.duration_seconds = match (session.start, session.end) {
@@ -373,5 +363,359 @@ fn failure_of(computer: &str, time: Timestamp, record_id: u64, f: FailedLogon) -
         logon_process: f.logon_process,
         auth_package: f.auth_package,
         record_id,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{EventHeader, ExplicitCredentialUse, LogCleared, RdpChange};
+
+    const T0: u64 = 133_000_000_000_000_000;
+
+    fn at(seconds: u64) -> Timestamp {
+        Timestamp(T0 + seconds * 10_000_000)
+    }
+
+    fn event(
+        computer: &str,
+        record_id: u64,
+        seconds: u64,
+        event_id: u16,
+        kind: EventKind,
+    ) -> Event {
+        Event {
+            header: EventHeader {
+                computer: computer.to_string(),
+                channel: "Security".to_string(),
+                record_id,
+                time: at(seconds),
+                event_id,
+            },
+            kind,
+        }
+    }
+
+    fn logon(logon_id: u64, sid: &str) -> EventKind {
+        EventKind::Logon(Logon {
+            logon_id,
+            user_sid: Some(sid.to_string()),
+            user: Some(format!("user-{sid}")),
+            logon_type: Some(2),
+            ..Logon::default()
+        })
+    }
+
+    fn logoff(logon_id: u64) -> EventKind {
+        EventKind::Logoff(Logoff {
+            logon_id,
+            user_sid: Some("S-1-5-21-9".into()),
+            user: Some("late".into()),
+            logon_type: Some(3),
+            ..Logoff::default()
+        })
+    }
+
+    fn user_logoff(logon_id: u64) -> EventKind {
+        EventKind::UserLogoff(Logoff {
+            logon_id,
+            user_sid: Some("S-1-5-21-9".into()),
+            user: Some("late".into()),
+            ..Logoff::default()
+        })
+    }
+
+    /// Events on one computer "PC", numbered and timed in the order given.
+    fn on_pc(kinds: Vec<(u16, EventKind)>) -> Vec<Event> {
+        kinds
+            .into_iter()
+            .enumerate()
+            .map(|(i, (id, kind))| event("PC", i as u64 + 1, i as u64 * 10, id, kind))
+            .collect()
+    }
+
+    #[test]
+    fn rule1_logon_opens_and_repeat_logon_joins() {
+        let r = reconstruct(on_pc(vec![
+            (4624, logon(0x3e7, "S-1-5-18")),
+            (4624, logon(0x3e7, "S-1-5-18")),
+            (4624, logon(0x3e7, "s-1-5-18")),
+        ]));
+        assert_eq!(r.sessions.len(), 1);
+        let s = &r.sessions[0];
+        assert_eq!(s.logon_events, 3);
+        assert_eq!(s.record_ids, vec![1, 2, 3]);
+        assert_eq!(s.start, Some(at(0)));
+        assert_eq!((s.end, s.end_reason), (None, EndReason::LogEnd));
+        assert_eq!(s.logon_id, "0x3e7");
+    }
+
+    #[test]
+    fn rule1_other_sid_supersedes() {
+        let r = reconstruct(on_pc(vec![
+            (4624, logon(0x10, "S-1")),
+            (4624, logon(0x10, "S-2")),
+        ]));
+        assert_eq!(r.sessions.len(), 2);
+        assert_eq!(r.sessions[0].end_reason, EndReason::Superseded);
+        assert_eq!(r.sessions[0].end, None);
+        assert_eq!(r.sessions[0].duration_seconds, None);
+        assert_eq!(r.sessions[1].user_sid.as_deref(), Some("S-2"));
+        assert_eq!(r.sessions[1].end_reason, EndReason::LogEnd);
+    }
+
+    #[test]
+    fn rule1_logon_into_an_orphan_supersedes_it_even_after_4647() {
+        let r = reconstruct(on_pc(vec![
+            (4647, user_logoff(0x10)),
+            (4624, logon(0x10, "S-1-5-21-9")),
+        ]));
+        assert_eq!(r.sessions.len(), 2);
+        let orphan = &r.sessions[0];
+        assert_eq!(orphan.start, None);
+        assert_eq!(
+            (orphan.end, orphan.end_reason),
+            (None, EndReason::Superseded)
+        );
+        assert_eq!(orphan.user_logoff_time, Some(at(0)));
+        assert_eq!(r.sessions[1].start, Some(at(10)));
+    }
+
+    #[test]
+    fn rules2_and_3_user_logoff_then_logoff() {
+        let r = reconstruct(on_pc(vec![
+            (4624, logon(0x10, "S-1")),
+            (4647, user_logoff(0x10)),
+            (4647, user_logoff(0x10)),
+            (4634, logoff(0x10)),
+        ]));
+        let s = &r.sessions[0];
+        assert_eq!(s.user_logoff_time, Some(at(10)), "first 4647 wins");
+        assert_eq!((s.end, s.end_reason), (Some(at(30)), EndReason::UserLogoff));
+        assert_eq!(s.duration_seconds, Some(30.0));
+        assert_eq!(s.record_ids, vec![1, 2, 3, 4]);
+        // The logon's fields stay: the logoff's user does not overwrite them.
+        assert_eq!(s.user.as_deref(), Some("user-S-1"));
+    }
+
+    #[test]
+    fn rule3_plain_logoff() {
+        let r = reconstruct(on_pc(vec![
+            (4624, logon(0x10, "S-1")),
+            (4634, logoff(0x10)),
+        ]));
+        assert_eq!(r.sessions[0].end_reason, EndReason::Logoff);
+        assert_eq!(r.sessions[0].duration_seconds, Some(10.0));
+    }
+
+    #[test]
+    fn rule4_orphans_from_4634_and_4647() {
+        let r = reconstruct(on_pc(vec![(4634, logoff(0x20)), (4647, user_logoff(0x30))]));
+        assert_eq!(r.sessions.len(), 2);
+        let by_4634 = &r.sessions[0];
+        assert_eq!(by_4634.logon_id, "0x20");
+        assert_eq!(by_4634.start, None);
+        assert_eq!(
+            (by_4634.end, by_4634.end_reason),
+            (Some(at(0)), EndReason::Logoff)
+        );
+        assert_eq!(by_4634.logon_type, Some(3));
+        assert_eq!(by_4634.logon_type_name.as_deref(), Some("Network"));
+        assert_eq!(by_4634.user.as_deref(), Some("late"));
+        assert_eq!(by_4634.logon_events, 0);
+        assert_eq!(by_4634.duration_seconds, None);
+        let by_4647 = &r.sessions[1];
+        assert_eq!(by_4647.logon_type, None);
+        assert_eq!(by_4647.logon_type_name, None);
+        // Rule 6: still open at the end, but its user logged off.
+        assert_eq!(
+            (by_4647.end, by_4647.end_reason),
+            (Some(at(10)), EndReason::UserLogoff)
+        );
+    }
+
+    #[test]
+    fn rule5_boundaries_close_sessions_of_their_computer_only() {
+        let mut events = on_pc(vec![
+            (4624, logon(0x10, "S-1")),
+            (4624, logon(0x11, "S-2")),
+            (4647, user_logoff(0x11)),
+            (1100, EventKind::LogServiceShutdown),
+            (4608, EventKind::Startup),
+            (4624, logon(0x10, "S-1")),
+            (4608, EventKind::Startup),
+            (4624, logon(0x10, "S-1")),
+            (4609, EventKind::Shutdown),
+        ]);
+        events.push(event("OTHER", 1, 5, 4624, logon(0x10, "S-1")));
+        let r = reconstruct(events);
+        let pc: Vec<&Session> = r.sessions.iter().filter(|s| s.computer == "PC").collect();
+        assert_eq!(pc.len(), 4);
+        assert_eq!(
+            (pc[0].end, pc[0].end_reason),
+            (Some(at(30)), EndReason::Shutdown)
+        );
+        assert_eq!(
+            (pc[1].end, pc[1].end_reason),
+            (Some(at(20)), EndReason::UserLogoff)
+        );
+        // The same logon id after a reboot is a new session, not a repeat logon.
+        assert_eq!(pc[2].start, Some(at(50)));
+        assert_eq!(
+            (pc[2].end, pc[2].end_reason),
+            (Some(at(60)), EndReason::Startup)
+        );
+        assert_eq!(
+            (pc[3].end, pc[3].end_reason),
+            (Some(at(80)), EndReason::Shutdown)
+        );
+        let other = r.sessions.iter().find(|s| s.computer == "OTHER").unwrap();
+        assert_eq!((other.end, other.end_reason), (None, EndReason::LogEnd));
+    }
+
+    #[test]
+    fn same_logon_id_on_two_computers_are_two_sessions() {
+        let events = vec![
+            event("B", 1, 0, 4624, logon(0x3e7, "S-1-5-18")),
+            event("A", 1, 0, 4624, logon(0x3e7, "S-1-5-18")),
+            event("A", 2, 5, 4634, logoff(0x3e7)),
+        ];
+        let r = reconstruct(events);
+        assert_eq!(r.sessions.len(), 2);
+        assert_eq!(r.sessions[0].computer, "A");
+        assert_eq!(r.sessions[0].end_reason, EndReason::Logoff);
+        assert_eq!(r.sessions[1].computer, "B");
+        assert_eq!(r.sessions[1].end_reason, EndReason::LogEnd);
+    }
+
+    #[test]
+    fn order_is_time_then_record_id_whatever_the_input_order() {
+        // Given out of order: the logoff (time 20) before the logon (time 10).
+        let events = vec![
+            event("PC", 7, 20, 4634, logoff(0x10)),
+            event("PC", 5, 10, 4624, logon(0x10, "S-1")),
+            // Same time as the logon, lower record id: processed first, so it is an orphan.
+            event("PC", 4, 10, 4634, logoff(0x10)),
+        ];
+        let r = reconstruct(events);
+        assert_eq!(r.sessions.len(), 2);
+        assert_eq!(r.sessions[0].start, None);
+        assert_eq!(r.sessions[0].record_ids, vec![4]);
+        assert_eq!(r.sessions[1].start, Some(at(10)));
+        assert_eq!(r.sessions[1].end, Some(at(20)));
+    }
+
+    #[test]
+    fn duplicates_count_once() {
+        let once = on_pc(vec![(4624, logon(0x10, "S-1")), (4624, logon(0x10, "S-1"))]);
+        let mut twice = once.clone();
+        twice.extend(once.clone());
+        assert_eq!(reconstruct(twice), reconstruct(once.clone()));
+        assert_eq!(reconstruct(once).sessions[0].logon_events, 2);
+    }
+
+    #[test]
+    fn attached_events_need_an_open_session() {
+        let rdp = |id| RdpChange {
+            logon_id: 0x10,
+            session_name: Some("RDP-Tcp#1".into()),
+            client_name: Some(format!("CLIENT{id}")),
+            client_address: Some("10.0.0.1".into()),
+        };
+        let r = reconstruct(on_pc(vec![
+            (4672, EventKind::SpecialPrivileges { logon_id: 0x10 }),
+            (4624, logon(0x10, "S-1")),
+            (4672, EventKind::SpecialPrivileges { logon_id: 0x10 }),
+            (
+                4648,
+                EventKind::ExplicitCredentials(ExplicitCredentialUse {
+                    subject_logon_id: 0x10,
+                    target_user: Some("admin".into()),
+                    target_server: Some("fs01".into()),
+                    ..ExplicitCredentialUse::default()
+                }),
+            ),
+            (4779, EventKind::RdpDisconnect(rdp(1))),
+            (4778, EventKind::RdpReconnect(rdp(2))),
+            (4800, EventKind::Locked { logon_id: 0x10 }),
+            (4801, EventKind::Unlocked { logon_id: 0x10 }),
+            (4634, logoff(0x10)),
+            (4672, EventKind::SpecialPrivileges { logon_id: 0x10 }),
+        ]));
+        assert_eq!(r.sessions.len(), 1);
+        let s = &r.sessions[0];
+        assert!(s.admin);
+        assert_eq!(s.record_ids, vec![2, 3, 4, 5, 6, 7, 8, 9]);
+        assert_eq!(s.explicit_credentials.len(), 1);
+        assert_eq!(
+            s.explicit_credentials[0].target_server.as_deref(),
+            Some("fs01")
+        );
+        let actions: Vec<RdpAction> = s.rdp_events.iter().map(|e| e.action).collect();
+        assert_eq!(actions, vec![RdpAction::Disconnect, RdpAction::Reconnect]);
+        assert_eq!(s.rdp_events[1].client_name.as_deref(), Some("CLIENT2"));
+        let locks: Vec<LockAction> = s.lock_events.iter().map(|e| e.action).collect();
+        assert_eq!(locks, vec![LockAction::Lock, LockAction::Unlock]);
+        // Attached events never change start or end.
+        assert_eq!((s.start, s.end), (Some(at(10)), Some(at(80))));
+    }
+
+    #[test]
+    fn failures_and_log_clears() {
+        let failure = EventKind::Failure(FailedLogon {
+            user: Some("bob".into()),
+            status: Some(0xC000006D),
+            sub_status: Some(0xC0000064),
+            failure_reason: Some("%%2313".into()),
+            logon_type: Some(3),
+            ..FailedLogon::default()
+        });
+        let cleared = EventKind::LogCleared(LogCleared {
+            user: Some("Administrator".into()),
+            domain: Some("CORP".into()),
+        });
+        let r = reconstruct(on_pc(vec![(4625, failure), (1102, cleared)]));
+        assert!(r.sessions.is_empty());
+        let f = &r.failures[0];
+        assert_eq!(f.status.as_deref(), Some("0xc000006d"));
+        assert_eq!(f.sub_status.as_deref(), Some("0xc0000064"));
+        assert_eq!(
+            f.reason.as_deref(),
+            Some("User logon with misspelled or bad user account")
+        );
+        assert_eq!(
+            f.failure_reason.as_deref(),
+            Some("Unknown user name or bad password.")
+        );
+        assert_eq!(f.logon_type_name.as_deref(), Some("Network"));
+        let w = &r.log_cleared[0];
+        assert_eq!(w.kind, WarningKind::LogCleared);
+        assert_eq!((w.time, w.record_id), (Some(at(10)), Some(2)));
+        assert!(w.message.contains("CORP\\Administrator"), "{}", w.message);
+    }
+
+    #[test]
+    fn sessions_sort_by_computer_start_and_numeric_logon_id() {
+        let events = vec![
+            event("PC", 1, 10, 4624, logon(0x10, "S-1")),
+            event("PC", 2, 10, 4624, logon(0x9, "S-1")),
+            event("PC", 3, 30, 4634, logoff(0x50)),
+            event("AAA", 1, 50, 4624, logon(0x1, "S-1")),
+        ];
+        let r = reconstruct(events);
+        let order: Vec<(&str, &str)> = r
+            .sessions
+            .iter()
+            .map(|s| (s.computer.as_str(), s.logon_id.as_str()))
+            .collect();
+        assert_eq!(
+            order,
+            vec![
+                ("AAA", "0x1"),
+                ("PC", "0x50"),
+                ("PC", "0x9"),
+                ("PC", "0x10")
+            ]
+        );
     }
 }

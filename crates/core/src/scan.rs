@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use evtx::{EvtxChunkData, ParserSettings};
 
 use crate::event::Event;
-use crate::extract::{extract, record_channel};
+use crate::extract::{extract, record_origin};
 use crate::report::{FileSummary, Warning, WarningKind};
 use crate::time::Timestamp;
 
@@ -99,8 +99,9 @@ pub struct ChunkScan {
     pub records: u64,
     /// The events of interest among them.
     pub events: Vec<Event>,
-    /// EventRecordIDs of every record read, by channel (to find gaps).
-    pub record_ids: BTreeMap<String, Vec<u64>>,
+    /// EventRecordID and time of every record read, by (Computer, Channel): each computer's
+    /// log numbers its records on its own, so gaps are looked for in each series.
+    pub record_ids: BTreeMap<(String, String), Vec<(u64, Timestamp)>>,
     pub problems: Vec<ChunkProblem>,
 }
 
@@ -177,8 +178,10 @@ pub fn scan_chunk(index: u64, data: &[u8]) -> ChunkScan {
                     .pointer("/Event/System/EventRecordID")
                     .and_then(|v| v.as_u64().or_else(|| v.as_str()?.trim().parse().ok()))
                     .unwrap_or(record.event_record_id);
-                let channel = record_channel(&record.data).unwrap_or_default().to_string();
-                scan.record_ids.entry(channel).or_default().push(record_id);
+                scan.record_ids
+                    .entry(record_origin(&record.data))
+                    .or_default()
+                    .push((record_id, header_time));
                 match extract(&record.data, header_time) {
                     Ok(Some(event)) => scan.events.push(event),
                     Ok(None) => {}
@@ -247,12 +250,12 @@ impl FileScan {
             },
             ..ScannedFile::default()
         };
-        let mut ids_by_channel: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+        let mut ids_by_origin: BTreeMap<(String, String), Vec<(u64, Timestamp)>> = BTreeMap::new();
         for chunk in self.chunks {
             file.summary.records += chunk.records;
             file.events.extend(chunk.events);
-            for (channel, ids) in chunk.record_ids {
-                ids_by_channel.entry(channel).or_default().extend(ids);
+            for (origin, ids) in chunk.record_ids {
+                ids_by_origin.entry(origin).or_default().extend(ids);
             }
             let offset = chunk_offset(chunk.index);
             for problem in chunk.problems {
@@ -305,37 +308,72 @@ impl FileScan {
                 });
             }
         }
-        for (channel, mut ids) in ids_by_channel {
+        for ((computer, channel), mut ids) in ids_by_origin {
             ids.sort_unstable();
-            ids.dedup();
-            for pair in ids.windows(2) {
-                let (before, after) = (pair[0], pair[1]);
-                if after > before + 1 {
-                    let missing = after - before - 1;
-                    let channel = if channel.is_empty() {
-                        "(no channel)"
-                    } else {
-                        &channel
-                    };
-                    file.warnings.push(Warning {
-                        kind: WarningKind::RecordIdGap,
-                        file: Some(self.name.clone()),
-                        computer: None,
-                        time: None,
-                        record_id: Some(after),
-                        user: None,
-                        domain: None,
-                        count: Some(missing),
-                        offset: None,
-                        message: format!(
-                            "{}: {missing} record(s) missing in channel {channel}: EventRecordID jumps from {before} to {after}",
-                            self.name
+            ids.dedup_by_key(|(id, _)| *id);
+            let gaps: Vec<_> = ids
+                .windows(2)
+                .filter(|pair| pair[1].0 > pair[0].0 + 1)
+                .map(|pair| (pair[0], pair[1]))
+                .collect();
+            let channel = if channel.is_empty() {
+                "(none)"
+            } else {
+                &channel
+            };
+            for (number, ((before, before_time), (after, after_time))) in gaps.iter().enumerate() {
+                if number == MAX_GAP_WARNINGS {
+                    let rest = &gaps[MAX_GAP_WARNINGS..];
+                    let missing: u64 = rest.iter().map(|((b, _), (a, _))| a - b - 1).sum();
+                    file.warnings.push(gap_warning(
+                        &self.name,
+                        &computer,
+                        None,
+                        missing,
+                        format!(
+                            "{} more gaps in EventRecordID on {computer}, channel {channel}, with {missing} record(s) missing in all",
+                            rest.len()
                         ),
-                    });
+                    ));
+                    break;
                 }
+                let missing = after - before - 1;
+                file.warnings.push(gap_warning(
+                    &self.name,
+                    &computer,
+                    Some((*after, *after_time)),
+                    missing,
+                    format!(
+                        "{missing} record(s) missing on {computer}, channel {channel}: EventRecordID jumps from {before} ({before_time}) to {after} ({after_time})"
+                    ),
+                ));
             }
         }
         file
+    }
+}
+
+/// Gaps listed one by one per (computer, channel) before the rest are summed up in one.
+const MAX_GAP_WARNINGS: usize = 10;
+
+fn gap_warning(
+    file: &str,
+    computer: &str,
+    after: Option<(u64, Timestamp)>,
+    missing: u64,
+    message: String,
+) -> Warning {
+    Warning {
+        kind: WarningKind::RecordIdGap,
+        file: Some(file.to_string()),
+        computer: (!computer.is_empty()).then(|| computer.to_string()),
+        time: after.map(|(_, time)| time),
+        record_id: after.map(|(id, _)| id),
+        user: None,
+        domain: None,
+        count: Some(missing),
+        offset: None,
+        message: format!("{file}: {message}"),
     }
 }
 

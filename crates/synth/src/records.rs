@@ -86,6 +86,26 @@ pub struct ExplicitFields<'a> {
     pub port: &'a str,
 }
 
+/// The System values that tell one kind of event from another.
+#[derive(Debug, Clone, Copy)]
+struct EventType {
+    event_id: u16,
+    version: u8,
+    task: u16,
+    keywords: u64,
+}
+
+impl EventType {
+    const fn new(event_id: u16, version: u8, task: u16, keywords: u64) -> Self {
+        EventType {
+            event_id,
+            version,
+            task,
+            keywords,
+        }
+    }
+}
+
 /// Writes records with consecutive record ids, counting them.
 pub struct RecordSink<W: Write + Seek> {
     writer: EvtxWriter<W>,
@@ -115,16 +135,17 @@ impl<W: Write + Seek> RecordSink<W> {
         self.writer.finish()
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn write(
         &mut self,
         time: u64,
         computer: &str,
         (provider_name, provider_guid): (&str, &str),
-        event_id: u16,
-        version: u8,
-        task: u16,
-        keywords: u64,
+        EventType {
+            event_id,
+            version,
+            task,
+            keywords,
+        }: EventType,
         payload: Payload<'_>,
     ) -> io::Result<u64> {
         let record_id = self.next_record_id;
@@ -156,20 +177,14 @@ impl<W: Write + Seek> RecordSink<W> {
         &mut self,
         time: u64,
         computer: &str,
-        event_id: u16,
-        version: u8,
-        task: u16,
-        keywords: u64,
+        event_type: EventType,
         data: &[(&str, Value<'_>)],
     ) -> io::Result<u64> {
         self.write(
             time,
             computer,
             (SECURITY_AUDITING, SECURITY_AUDITING_GUID),
-            event_id,
-            version,
-            task,
-            keywords,
+            event_type,
             Payload::EventData(data),
         )
     }
@@ -209,7 +224,12 @@ impl<W: Write + Seek> RecordSink<W> {
                 ("ElevatedToken", Value::Str(f.elevated_token)),
             ]);
         }
-        self.auditing(time, computer, 4624, f.version, 12544, AUDIT_SUCCESS, &data)
+        self.auditing(
+            time,
+            computer,
+            EventType::new(4624, f.version, 12544, AUDIT_SUCCESS),
+            &data,
+        )
     }
 
     /// 4634 (logoff, with the logon type) or 4647 (user-initiated logoff, without).
@@ -233,7 +253,12 @@ impl<W: Write + Seek> RecordSink<W> {
             }
             None => 4647,
         };
-        self.auditing(time, computer, event_id, 0, 12545, AUDIT_SUCCESS, &data)
+        self.auditing(
+            time,
+            computer,
+            EventType::new(event_id, 0, 12545, AUDIT_SUCCESS),
+            &data,
+        )
     }
 
     /// 4625: an account failed to log on.
@@ -261,7 +286,12 @@ impl<W: Write + Seek> RecordSink<W> {
             ("IpAddress", Value::Str(f.ip)),
             ("IpPort", Value::Str(f.port)),
         ];
-        self.auditing(time, computer, 4625, 0, 12544, AUDIT_FAILURE, &data)
+        self.auditing(
+            time,
+            computer,
+            EventType::new(4625, 0, 12544, AUDIT_FAILURE),
+            &data,
+        )
     }
 
     /// 4648: a logon was attempted using explicit credentials.
@@ -293,7 +323,12 @@ impl<W: Write + Seek> RecordSink<W> {
             ("IpAddress", Value::Str(f.ip)),
             ("IpPort", Value::Str(f.port)),
         ];
-        self.auditing(time, computer, 4648, 0, 12544, AUDIT_SUCCESS, &data)
+        self.auditing(
+            time,
+            computer,
+            EventType::new(4648, 0, 12544, AUDIT_SUCCESS),
+            &data,
+        )
     }
 
     /// 4672: special privileges assigned to new logon.
@@ -311,7 +346,12 @@ impl<W: Write + Seek> RecordSink<W> {
             ("SubjectLogonId", Value::HexInt64(subject.logon_id)),
             ("PrivilegeList", Value::Str(privileges)),
         ];
-        self.auditing(time, computer, 4672, 0, 12548, AUDIT_SUCCESS, &data)
+        self.auditing(
+            time,
+            computer,
+            EventType::new(4672, 0, 12548, AUDIT_SUCCESS),
+            &data,
+        )
     }
 
     /// 4778 (reconnected, `reconnect` true) or 4779 (disconnected).
@@ -335,7 +375,12 @@ impl<W: Write + Seek> RecordSink<W> {
             ("ClientAddress", Value::Str(client_address)),
         ];
         let event_id = if reconnect { 4778 } else { 4779 };
-        self.auditing(time, computer, event_id, 0, 12551, AUDIT_SUCCESS, &data)
+        self.auditing(
+            time,
+            computer,
+            EventType::new(event_id, 0, 12551, AUDIT_SUCCESS),
+            &data,
+        )
     }
 
     /// 4800 (locked, `lock` true) or 4801 (unlocked).
@@ -355,13 +400,23 @@ impl<W: Write + Seek> RecordSink<W> {
             ("SessionId", Value::UInt32(session_id)),
         ];
         let event_id = if lock { 4800 } else { 4801 };
-        self.auditing(time, computer, event_id, 0, 12551, AUDIT_SUCCESS, &data)
+        self.auditing(
+            time,
+            computer,
+            EventType::new(event_id, 0, 12551, AUDIT_SUCCESS),
+            &data,
+        )
     }
 
     /// 4608 (Windows is starting up) or 4609 (shutting down).
     pub fn state_change(&mut self, time: u64, computer: &str, startup: bool) -> io::Result<u64> {
         let event_id = if startup { 4608 } else { 4609 };
-        self.auditing(time, computer, event_id, 0, 12288, AUDIT_SUCCESS, &[])
+        self.auditing(
+            time,
+            computer,
+            EventType::new(event_id, 0, 12288, AUDIT_SUCCESS),
+            &[],
+        )
     }
 
     /// 1100: the event logging service has shut down.
@@ -375,10 +430,7 @@ impl<W: Write + Seek> RecordSink<W> {
             time,
             computer,
             (EVENTLOG, EVENTLOG_GUID),
-            1100,
-            0,
-            103,
-            EVENTLOG_KEYWORDS,
+            EventType::new(1100, 0, 103, EVENTLOG_KEYWORDS),
             payload,
         )
     }
@@ -400,10 +452,7 @@ impl<W: Write + Seek> RecordSink<W> {
             time,
             computer,
             (EVENTLOG, EVENTLOG_GUID),
-            1102,
-            0,
-            104,
-            EVENTLOG_KEYWORDS,
+            EventType::new(1102, 0, 104, EVENTLOG_KEYWORDS),
             payload,
         )
     }
@@ -437,7 +486,12 @@ impl<W: Write + Seek> RecordSink<W> {
                 ("ParentProcessName", Value::Str("C:\\Windows\\explorer.exe")),
                 ("MandatoryLabel", Value::Sid("S-1-16-8192")),
             ];
-            self.auditing(time, computer, 4688, 2, 13312, AUDIT_SUCCESS, &data)
+            self.auditing(
+                time,
+                computer,
+                EventType::new(4688, 2, 13312, AUDIT_SUCCESS),
+                &data,
+            )
         } else {
             let data = [
                 ("SubjectUserSid", Value::Sid(subject.sid)),
@@ -448,7 +502,12 @@ impl<W: Write + Seek> RecordSink<W> {
                 ("ProcessId", Value::HexInt64(process_id)),
                 ("ProcessName", Value::Str(image)),
             ];
-            self.auditing(time, computer, 4689, 0, 13313, AUDIT_SUCCESS, &data)
+            self.auditing(
+                time,
+                computer,
+                EventType::new(4689, 0, 13313, AUDIT_SUCCESS),
+                &data,
+            )
         }
     }
 }

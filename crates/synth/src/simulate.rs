@@ -433,7 +433,7 @@ impl<W: Write + Seek, P: FnMut(u64)> Simulation<W, P> {
                 Action::Crash => self.crash(time, machine)?,
                 Action::Spray => self.spray(time)?,
             }
-            if self.sink.records() % 256 == 0 {
+            if self.sink.records().is_multiple_of(256) {
                 (self.progress)(self.sink.bytes_written());
             }
         }
@@ -443,11 +443,12 @@ impl<W: Write + Seek, P: FnMut(u64)> Simulation<W, P> {
     fn finish(mut self, name: &str) -> io::Result<(W, Report)> {
         // Rule 6 in truth: what is still open stays open, unless its user logged off.
         for session in &mut self.sessions {
-            if session.end.is_none() && session.end_reason == EndReason::LogEnd {
-                if let Some(logoff) = session.user_logoff_time {
-                    session.end = Some(logoff);
-                    session.end_reason = EndReason::UserLogoff;
-                }
+            if session.end.is_none()
+                && session.end_reason == EndReason::LogEnd
+                && let Some(logoff) = session.user_logoff_time
+            {
+                session.end = Some(logoff);
+                session.end_reason = EndReason::UserLogoff;
             }
         }
         let records = self.sink.records();

@@ -713,8 +713,8 @@ impl std::io::Seek for Sink {
     }
 }
 
-/// Write speed, and a file of more chunks than the header's 16-bit count holds (4.3 GB,
-/// thrown away as it is written). Slow unoptimized: run it with
+/// A file of more chunks than the header's 16-bit count holds (4.3 GB, thrown away as it is
+/// written), printing the write speed. Slow unoptimized: run it with
 /// `cargo test -p logonscope-synth --release --test evtx_writer -- --ignored --nocapture`.
 #[test]
 #[ignore = "a benchmark: run it in release mode"]
@@ -737,12 +737,6 @@ fn writes_fast_and_past_65535_chunks() {
         "{i} records, {megabytes:.0} MB in {seconds:.1} s: {:.0} MB/s",
         megabytes / seconds
     );
+    // Only the size is asserted: speed is a figure to read, not a test to pass.
     assert_eq!(sink.len, 4096 + 65_601 * 65536);
-    if !cfg!(debug_assertions) {
-        assert!(
-            megabytes / seconds >= 100.0,
-            "{:.0} MB/s",
-            megabytes / seconds
-        );
-    }
 }
