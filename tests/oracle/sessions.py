@@ -263,42 +263,51 @@ def event_from_element(root: ET.Element, header_record_id: int, header_ticks: in
     }
 
 
-def _chunk_offsets(buf, header_chunk_size: int):
-    """Every 64 KiB chunk that fits in the file (not only the file header's chunk count)."""
-    offset = header_chunk_size
-    while offset + CHUNK_SIZE <= len(buf):
-        yield offset
-        offset += CHUNK_SIZE
+FILE_MAGIC = b"ElfFile\x00"
+CHUNK_HEADER_SIZE = 0x200
 
 
 def read_file(path: str) -> tuple[dict, list[dict]]:
-    """Read one file: its summary (name, size, records, errors) and its events."""
+    """Read one file: its summary (name, size, records, errors) and its events.
+
+    Every 64 KiB chunk after the file header is read, not only as many as the file header
+    counts. A file cut inside a chunk keeps the records of that chunk that lie wholly before
+    the cut (the chunk is padded with zeros so that python-evtx can walk it)."""
     name = os.path.basename(path)
     summary = {"name": name, "size": os.path.getsize(path), "records": 0, "errors": []}
     events: list[dict] = []
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:8] != FILE_MAGIC:
+        summary["errors"].append("not an EVTX file (bad file signature)")
+        return summary, events
     try:
-        with evtx.Evtx(path) as log:
-            header = log.get_file_header()
-            if not header.check_magic():
-                summary["errors"].append("not an EVTX file (bad file signature)")
-                return summary, events
-            buf = log._buf
-            file_size = len(buf)
-            if file_size < header.header_chunk_size() + CHUNK_SIZE:
-                summary["errors"].append("file too short: no complete chunk")
-            for index, chunk_offset in enumerate(_chunk_offsets(buf, header.header_chunk_size())):
-                read_chunk(buf, index, chunk_offset, name, summary, events)
-            tail = (file_size - header.header_chunk_size()) % CHUNK_SIZE
-            if file_size > header.header_chunk_size() and tail:
-                summary["errors"].append(
-                    "file ends inside a chunk: last %d bytes not read" % tail
-                )
+        header = evtx.FileHeader(data, 0)
+        first_chunk = header.header_chunk_size()
+        if len(data) < first_chunk:
+            summary["errors"].append("file too short: the file header is cut")
+            return summary, events
+        tail = (len(data) - first_chunk) % CHUNK_SIZE
+        if tail:
+            summary["errors"].append(
+                "file ends inside chunk %d (%d of %d bytes): records past the end are lost"
+                % ((len(data) - first_chunk) // CHUNK_SIZE, tail, CHUNK_SIZE)
+            )
+        buf = data + bytes(CHUNK_SIZE - tail) if tail else data
     except Exception as error:  # python-evtx raises many kinds of exceptions
         summary["errors"].append("cannot read file: %s: %s" % (type(error).__name__, error))
+        return summary, events
+    index = 0
+    for chunk_offset in range(first_chunk, len(buf), CHUNK_SIZE):
+        if chunk_offset + CHUNK_HEADER_SIZE > len(data):
+            break  # not even the chunk's header is in the file
+        read_chunk(buf, index, chunk_offset, len(data), name, summary, events)
+        index += 1
     return summary, events
 
 
-def read_chunk(buf, index, chunk_offset, file_name, summary, events):
+def read_chunk(buf, index, chunk_offset, data_end, file_name, summary, events):
+    """The records of one chunk; `data_end` is where the file's real bytes end."""
     magic = bytes(buf[chunk_offset : chunk_offset + 8])
     if magic != CHUNK_MAGIC:
         if any(buf[chunk_offset : chunk_offset + CHUNK_SIZE]):
@@ -309,6 +318,8 @@ def read_chunk(buf, index, chunk_offset, file_name, summary, events):
     chunk = evtx.ChunkHeader(buf, chunk_offset)
     try:
         for record in chunk.records():
+            if record._offset + record.size() > data_end:
+                break  # cut by the end of the file
             summary["records"] += 1
             try:
                 root = record_element(buf, chunk_offset, record)

@@ -1,6 +1,7 @@
 //! The Security-log records the simulation writes, with the fields, types, tasks and keywords
 //! Windows gives them, so that the synthetic log looks like a real one to any parser.
 
+use std::collections::HashMap;
 use std::io::{self, Seek, Write};
 
 use crate::evtx::{EvtxWriter, Payload, Record, Value};
@@ -106,10 +107,13 @@ impl EventType {
     }
 }
 
-/// Writes records with consecutive record ids, counting them.
+/// Writes records with consecutive record numbers, counting them, and returns the
+/// EventRecordID each got from its computer's own numbering.
 pub struct RecordSink<W: Write + Seek> {
     writer: EvtxWriter<W>,
     next_record_id: u64,
+    /// Each computer numbers its events (EventRecordID) on its own.
+    next_event_record_id: HashMap<String, u64>,
     thread: u32,
 }
 
@@ -118,6 +122,7 @@ impl<W: Write + Seek> RecordSink<W> {
         Ok(RecordSink {
             writer: EvtxWriter::new(out)?,
             next_record_id: first_record_id,
+            next_event_record_id: HashMap::new(),
             thread: 700,
         })
     }
@@ -149,11 +154,19 @@ impl<W: Write + Seek> RecordSink<W> {
         payload: Payload<'_>,
     ) -> io::Result<u64> {
         let record_id = self.next_record_id;
+        let event_record_id = match self.next_event_record_id.get_mut(computer) {
+            Some(next) => next,
+            None => self
+                .next_event_record_id
+                .entry(computer.to_string())
+                .or_insert(1),
+        };
         // Threads of the LSA vary from event to event; any stable pattern will do.
         self.thread = 600 + (self.thread * 7 + 13) % 4000;
         let level = if provider_name == EVENTLOG { 4 } else { 0 };
         self.writer.write(&Record {
             record_id,
+            event_record_id: *event_record_id,
             time,
             provider_name,
             provider_guid: Some(provider_guid),
@@ -170,7 +183,9 @@ impl<W: Write + Seek> RecordSink<W> {
             payload,
         })?;
         self.next_record_id += 1;
-        Ok(record_id)
+        let written = *event_record_id;
+        *event_record_id += 1;
+        Ok(written)
     }
 
     fn auditing(

@@ -30,6 +30,8 @@ const SHAPES: u64 = 5;
 /// from the same numbers.
 struct Spec {
     id: u64,
+    /// Unlike `id`: as in a log that collects several computers' events.
+    event_record_id: u64,
     time: u64,
     user: String,
     logon_id: u64,
@@ -44,6 +46,7 @@ fn spec(i: u64) -> Spec {
     };
     Spec {
         id: i + 1,
+        event_record_id: 7_000_000 + 2 * i,
         time: EPOCH_2020 + i * TICKS_PER_SECOND + 1234,
         user,
         logon_id: 0x3e7 + i * 0x10,
@@ -56,6 +59,7 @@ fn write_record(writer: &mut EvtxWriter<impl std::io::Write + std::io::Seek>, i:
     let s = spec(i);
     let mut record = Record {
         record_id: s.id,
+        event_record_id: s.event_record_id,
         time: s.time,
         provider_name: "Microsoft-Windows-Security-Auditing",
         provider_guid: Some(SECURITY_GUID),
@@ -179,7 +183,7 @@ fn expected_json(i: u64) -> Json {
         "Opcode": 0,
         "Keywords": "0x8020000000000000",
         "TimeCreated": {"#attributes": {"SystemTime": rendered_time(s.time)}},
-        "EventRecordID": s.id,
+        "EventRecordID": s.event_record_id,
         "Correlation": null,
         "Execution": {"#attributes": {"ProcessID": 612, "ThreadID": 4180 + i % 5}},
         "Channel": "Security",
@@ -446,7 +450,7 @@ fn python_evtx_reads_every_record() {
         let i = i as u64;
         let s = spec(i);
         assert_eq!(record["number"], s.id);
-        assert_eq!(record["EventRecordID"], s.id.to_string());
+        assert_eq!(record["EventRecordID"], s.event_record_id.to_string());
         assert_eq!(record["Computer"], "WS01.corp.example");
         let fields = &record["fields"];
         // python-evtx pads hexadecimal values to their width.

@@ -378,7 +378,7 @@ impl Encoder<'_> {
             Value::FileTime(record.time),
             Value::UInt32(record.process_id),
             Value::UInt32(record.thread_id),
-            Value::UInt64(record.record_id),
+            Value::UInt64(record.event_record_id),
             Value::UInt8(record.version),
             Value::Str(record.provider_name),
             record.provider_guid.map_or(Value::Null, Value::Guid),

@@ -12,6 +12,7 @@
 //! let mut writer = EvtxWriter::new(std::io::Cursor::new(Vec::new()))?;
 //! writer.write(&Record {
 //!     record_id: 1,
+//!     event_record_id: 1,
 //!     time: 132_223_104_000_000_000,
 //!     provider_name: "Microsoft-Windows-Security-Auditing",
 //!     provider_guid: Some("{54849625-5478-4994-a5ba-3e3b0328c30d}"),
@@ -96,6 +97,10 @@ pub struct Record<'a> {
     /// The record's ID, also its number: IDs should increase through the file, as readers
     /// stop reading a chunk at its last record's ID.
     pub record_id: u64,
+    /// `<EventRecordID>`: the number the computer's own log gave the event. The same as
+    /// `record_id` in a computer's own log; in a log that collects several computers' events,
+    /// each keeps its own computer's numbering.
+    pub event_record_id: u64,
     /// When the event was logged, in FILETIME ticks: the record header's time and
     /// `<TimeCreated SystemTime>`.
     pub time: u64,
@@ -263,6 +268,7 @@ mod tests {
     fn record(record_id: u64, payload: Payload<'_>) -> Record<'_> {
         Record {
             record_id,
+            event_record_id: record_id,
             time: 132_223_104_000_000_000,
             provider_name: "Microsoft-Windows-Security-Auditing",
             provider_guid: Some("{54849625-5478-4994-a5ba-3e3b0328c30d}"),

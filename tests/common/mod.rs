@@ -1,0 +1,39 @@
+//! Helpers shared by the integration tests: where the sample logs are, and running the CLI.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+/// `../shared/evtx-samples/`, read in place (never copied into the repository).
+pub fn samples_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/evtx-samples");
+    assert!(
+        dir.is_dir(),
+        "the sample logs are missing: expected them in {}",
+        dir.display()
+    );
+    dir
+}
+
+pub fn sample(name: &str) -> PathBuf {
+    let path = samples_dir().join(name);
+    assert!(path.is_file(), "sample {} is missing", path.display());
+    path
+}
+
+/// Runs the `logonscope` binary.
+pub fn logonscope(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_logonscope"))
+        .args(args)
+        .output()
+        .expect("the logonscope binary runs")
+}
+
+/// A fresh scratch folder for one test.
+pub fn scratch(test: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(test);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    dir
+}
