@@ -24,7 +24,11 @@ fn synth(sessions: u64, computers: u32, seed: u64) -> (Vec<u8>, Report) {
 
 fn assert_same_report(actual: &Report, expected: &Report) {
     assert_eq!(actual.files, expected.files);
-    assert_eq!(actual.sessions.len(), expected.sessions.len(), "session count");
+    assert_eq!(
+        actual.sessions.len(),
+        expected.sessions.len(),
+        "session count"
+    );
     for (a, e) in actual.sessions.iter().zip(&expected.sessions) {
         assert_eq!(a, e);
     }
@@ -63,18 +67,21 @@ fn synthetic_logs_cover_every_end_reason_and_attachment() {
             "no session ends with {reason:?}"
         );
     }
-    let any = |f: &dyn Fn(&logonscope_core::report::Session) -> bool| {
-        report.sessions.iter().any(f)
-    };
+    let any = |f: &dyn Fn(&logonscope_core::report::Session) -> bool| report.sessions.iter().any(f);
     assert!(any(&|s| s.start.is_none()), "orphans");
     assert!(any(&|s| s.logon_events > 5), "SYSTEM repeat logons");
-    assert!(any(&|s| s.linked_logon_id.is_some() && s.elevated == Some(true)));
+    assert!(any(
+        &|s| s.linked_logon_id.is_some() && s.elevated == Some(true)
+    ));
     assert!(any(&|s| s.admin));
     assert!(any(&|s| !s.explicit_credentials.is_empty()));
     assert!(any(&|s| !s.rdp_events.is_empty()));
     assert!(any(&|s| !s.lock_events.is_empty()));
     for logon_type in [0, 2, 3, 4, 5, 7, 8, 9, 10, 11] {
-        assert!(any(&|s| s.logon_type == Some(logon_type)), "type {logon_type}");
+        assert!(
+            any(&|s| s.logon_type == Some(logon_type)),
+            "type {logon_type}"
+        );
     }
     assert!(report.failures.len() > 20);
     assert_eq!(report.warnings.len(), 1, "the 1102 at the start");
@@ -94,7 +101,10 @@ fn chunks_in_any_order_and_split_merge_to_the_single_pass_report() {
     assert!(chunks > 4, "a log of several chunks");
     let chunk = |index: u64| {
         let start = chunk_offset(index) as usize;
-        scan_chunk(index, &bytes[start..(start + scan::CHUNK_SIZE as usize).min(bytes.len())])
+        scan_chunk(
+            index,
+            &bytes[start..(start + scan::CHUNK_SIZE as usize).min(bytes.len())],
+        )
     };
     // Two "workers" with disjoint ranges, merged in reverse order.
     let middle = chunks / 2;
@@ -107,7 +117,11 @@ fn chunks_in_any_order_and_split_merge_to_the_single_pass_report() {
     }
     let report = analyze(vec![merged.finish()]);
     assert_same_report(&report, &expected);
-    let streamed = analyze(vec![scan_reader("synthetic.evtx", Cursor::new(&bytes), |_| {})]);
+    let streamed = analyze(vec![scan_reader(
+        "synthetic.evtx",
+        Cursor::new(&bytes),
+        |_| {},
+    )]);
     assert_same_report(&streamed, &expected);
 }
 
@@ -115,7 +129,10 @@ fn chunks_in_any_order_and_split_merge_to_the_single_pass_report() {
 fn the_same_log_twice_counts_once() {
     let (bytes, expected) = synth(500, 2, 31);
     let once = analyze(vec![scan_bytes("a.evtx", &bytes)]);
-    let twice = analyze(vec![scan_bytes("a.evtx", &bytes), scan_bytes("b.evtx", &bytes)]);
+    let twice = analyze(vec![
+        scan_bytes("a.evtx", &bytes),
+        scan_bytes("b.evtx", &bytes),
+    ]);
     assert_eq!(twice.sessions, expected.sessions);
     assert_eq!(twice.failures, expected.failures);
     assert_eq!(twice.sessions, once.sessions);
