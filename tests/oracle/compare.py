@@ -11,7 +11,8 @@ kinds are not compared.
 Items are paired by identity (sessions: computer, logon_id, start, first record id; failures
 and warnings: computer, time, record_id), then every field of each pair is compared, then the
 order of the lists. `duration_seconds` may differ by 1e-6. Prints the first N differences
-(default 20) and exits 1 if there are any, 0 if the reports agree.
+(default 20) and exits 1 if there are any, 0 if the reports agree, 2 if a report cannot be
+read (e.g. an empty file: the CLI writes no JSON when nothing could be read).
 """
 
 from __future__ import annotations
@@ -129,10 +130,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--ignore", action="append", default=[], metavar="FIELD",
                         help="a further field to ignore (repeatable)")
     args = parser.parse_args(argv)
-    with open(args.rust_report, encoding="utf-8") as f:
-        rust = json.load(f)
-    with open(args.oracle_report, encoding="utf-8") as f:
-        oracle = json.load(f)
+    reports = []
+    for path in (args.rust_report, args.oracle_report):
+        try:
+            with open(path, encoding="utf-8") as f:
+                reports.append(json.load(f))
+        except (OSError, ValueError) as error:
+            print("cannot read the report %s: %s" % (path, error))
+            return 2
+    rust, oracle = reports
 
     differences = compare_reports(rust, oracle, IGNORED | set(args.ignore))
     for difference in differences[: args.max]:

@@ -33,6 +33,17 @@ pub fn record_origin(record: &Value) -> (String, String) {
     (get("Computer"), get("Channel"))
 }
 
+/// When a record was logged: System/TimeCreated/@SystemTime, or the record header's time
+/// when TimeCreated is missing or unreadable. (Re-exported logs often carry a header time that
+/// differs from TimeCreated, even 1601-01-01: TimeCreated is the one to trust.)
+pub fn record_time(record: &Value, header_time: Timestamp) -> Timestamp {
+    record
+        .pointer("/Event/System/TimeCreated/#attributes/SystemTime")
+        .and_then(text)
+        .and_then(|t| Timestamp::parse_iso(&t))
+        .unwrap_or(header_time)
+}
+
 /// Turns one rendered record into an event of interest.
 ///
 /// `Ok(None)`: a record of no interest (another id or provider). `Err`: a record of one of our

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use evtx::{EvtxChunkData, ParserSettings};
 
 use crate::event::Event;
-use crate::extract::{extract, record_origin};
+use crate::extract::{extract, record_origin, record_time};
 use crate::report::{FileSummary, Warning, WarningKind};
 use crate::time::Timestamp;
 
@@ -83,8 +83,9 @@ pub fn chunk_offset(index: u64) -> u64 {
 pub enum ChunkProblem {
     /// The chunk could not be read at all.
     Unreadable { message: String },
-    /// The file ends inside the chunk: only `available` of its bytes exist.
-    Cut { available: u64 },
+    /// The file ends inside the chunk: only `available` of its bytes exist, and `lost`
+    /// records that began before the cut ran past it.
+    Cut { available: u64, lost: u64 },
     /// The chunk's checksums do not match its contents: what was read may be damaged.
     BadChecksum,
     /// Records that could not be read or understood.
@@ -127,13 +128,11 @@ pub fn scan_chunk(index: u64, data: &[u8]) -> ChunkScan {
         scan.problems.push(ChunkProblem::Unreadable { message });
         return scan;
     }
+    let available = data.len() as u64;
     let mut bytes = data.to_vec();
-    if (bytes.len() as u64) < CHUNK_SIZE {
-        scan.problems.push(ChunkProblem::Cut {
-            available: bytes.len() as u64,
-        });
-        bytes.resize(CHUNK_SIZE as usize, 0);
-    }
+    // A cut chunk is padded with zeros for the parser; records that reach into the padding
+    // are dropped below, since their end is made up.
+    bytes.resize(CHUNK_SIZE as usize, 0);
     let mut chunk = match EvtxChunkData::new(bytes, false) {
         Ok(chunk) => chunk,
         Err(e) => {
@@ -143,7 +142,7 @@ pub fn scan_chunk(index: u64, data: &[u8]) -> ChunkScan {
             return scan;
         }
     };
-    if !chunk.validate_checksum() && scan.problems.is_empty() {
+    if available == CHUNK_SIZE && !chunk.validate_checksum() {
         scan.problems.push(ChunkProblem::BadChecksum);
     }
     let settings = Arc::new(ParserSettings::new().num_threads(1));
@@ -157,8 +156,17 @@ pub fn scan_chunk(index: u64, data: &[u8]) -> ChunkScan {
         }
     };
     let mut bad = 0u64;
+    let mut lost = 0u64;
     let mut first_bad = None;
     for record in parsed.iter() {
+        if let Ok(record) = &record {
+            // The record ends with a copy of its size, 4 bytes after its BinXML.
+            let end = record.binxml_offset + u64::from(record.binxml_size) + 4;
+            if end > available {
+                lost += 1;
+                continue;
+            }
+        }
         let outcome = record.map_err(|e| e.to_string()).and_then(|record| {
             let header_time = Timestamp::from_unix(
                 record.timestamp.as_second(),
@@ -181,7 +189,7 @@ pub fn scan_chunk(index: u64, data: &[u8]) -> ChunkScan {
                 scan.record_ids
                     .entry(record_origin(&record.data))
                     .or_default()
-                    .push((record_id, header_time));
+                    .push((record_id, record_time(&record.data, header_time)));
                 match extract(&record.data, header_time) {
                     Ok(Some(event)) => scan.events.push(event),
                     Ok(None) => {}
@@ -199,6 +207,9 @@ pub fn scan_chunk(index: u64, data: &[u8]) -> ChunkScan {
                 first_bad.get_or_insert(message);
             }
         }
+    }
+    if available < CHUNK_SIZE {
+        scan.problems.push(ChunkProblem::Cut { available, lost });
     }
     if bad > 0 {
         scan.problems.push(ChunkProblem::BadRecords {
@@ -268,11 +279,11 @@ impl FileScan {
                             chunk.index
                         ),
                     ),
-                    ChunkProblem::Cut { available } => (
+                    ChunkProblem::Cut { available, lost } => (
                         WarningKind::DamagedChunk,
-                        None,
+                        Some(lost),
                         format!(
-                            "the file ends inside chunk {} at offset {offset:#x} ({available} of {CHUNK_SIZE} bytes): it is truncated, and records past its end are lost",
+                            "the file ends inside chunk {} at offset {offset:#x} ({available} of {CHUNK_SIZE} bytes): it is truncated; {lost} record(s) cut by its end are lost, and any after them",
                             chunk.index
                         ),
                     ),

@@ -476,6 +476,9 @@ impl<W: Write + Seek, P: FnMut(u64)> Simulation<W, P> {
             (&a.computer, a.time, a.record_id).cmp(&(&b.computer, b.time, b.record_id))
         });
         let mut warnings = self.warnings;
+        for warning in &mut warnings {
+            warning.file = Some(name.to_string());
+        }
         warnings.sort_by(|a, b| {
             (&a.computer, a.time, a.record_id).cmp(&(&b.computer, b.time, b.record_id))
         });
