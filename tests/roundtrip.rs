@@ -51,7 +51,10 @@ fn synthetic_logs_give_their_expected_report() {
         let report = analyze(vec![scan_bytes("synthetic.evtx", &bytes)]);
         assert_same_report(&report, &expected);
         assert!(
-            report.warnings.iter().all(|w| w.kind == WarningKind::LogCleared),
+            report
+                .warnings
+                .iter()
+                .all(|w| w.kind == WarningKind::LogCleared),
             "a synthetic log has no damage and no gaps: {:?}",
             report.warnings
         );

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use logonscope_core::export::{csv, report_json};
+use logonscope_core::export::{csv, write_report_json};
 use logonscope_core::scan::scan_reader;
 use logonscope_core::{Report, analyze};
 use logonscope_synth::SynthOptions;
@@ -141,7 +141,7 @@ fn write_report(format: Format, report: &Report) -> std::io::Result<()> {
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     match format {
-        Format::Json => writeln!(out, "{}", report_json(report))?,
+        Format::Json => write_report_json(report, &mut out)?,
         Format::Csv => write!(out, "{}", csv::sessions_csv(report))?,
         Format::Table => table::write(&mut out, report)?,
     }
@@ -163,7 +163,12 @@ fn synth(out: &Path, options: &SynthOptions) -> Result<(), String> {
         .map_err(|e| format!("{}: {e}", out.display()))?;
     progress.finish();
     let expected = PathBuf::from(format!("{}.expected.json", out.display()));
-    std::fs::write(&expected, report_json(&report) + "\n")
+    File::create(&expected)
+        .and_then(|file| {
+            let mut out = BufWriter::new(file);
+            write_report_json(&report, &mut out)?;
+            out.flush()
+        })
         .map_err(|e| format!("{}: {e}", expected.display()))?;
     eprintln!(
         "logonscope: wrote {} ({} sessions, {} failures) and {}",

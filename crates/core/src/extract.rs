@@ -26,22 +26,35 @@ pub struct ExtractError {
     pub message: String,
 }
 
-/// Where any record, of interest or not, was logged: (Computer, Channel), for gap detection.
-pub fn record_origin(record: &Value) -> (String, String) {
-    let system = record.pointer("/Event/System");
-    let get = |name: &str| system.and_then(|s| field(s, name)).unwrap_or_default();
-    (get("Computer"), get("Channel"))
+/// Where and when any record, of interest or not, was logged (for gap detection).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordStamp {
+    pub computer: String,
+    pub channel: String,
+    /// System/EventRecordID: the number the computer's own log gave the record, which a log
+    /// collecting several computers keeps (the record header's number is the file's own).
+    pub record_id: u64,
+    pub time: Timestamp,
 }
 
-/// When a record was logged: System/TimeCreated/@SystemTime, or the record header's time
-/// when TimeCreated is missing or unreadable. (Re-exported logs often carry a header time that
+/// The stamp of a record; the record header's id and time stand in for a missing or
+/// unreadable EventRecordID or TimeCreated. (Re-exported logs often carry a header time that
 /// differs from TimeCreated, even 1601-01-01: TimeCreated is the one to trust.)
-pub fn record_time(record: &Value, header_time: Timestamp) -> Timestamp {
-    record
-        .pointer("/Event/System/TimeCreated/#attributes/SystemTime")
-        .and_then(text)
-        .and_then(|t| Timestamp::parse_iso(&t))
-        .unwrap_or(header_time)
+pub fn record_stamp(record: &Value, header_id: u64, header_time: Timestamp) -> RecordStamp {
+    let system = record.pointer("/Event/System");
+    let get = |name: &str| system.and_then(|s| field(s, name));
+    RecordStamp {
+        computer: get("Computer").unwrap_or_default(),
+        channel: get("Channel").unwrap_or_default(),
+        record_id: get("EventRecordID")
+            .and_then(|t| t.trim().parse().ok())
+            .unwrap_or(header_id),
+        time: system
+            .and_then(|s| s.pointer("/TimeCreated/#attributes/SystemTime"))
+            .and_then(text)
+            .and_then(|t| Timestamp::parse_iso(&t))
+            .unwrap_or(header_time),
+    }
 }
 
 /// Turns one rendered record into an event of interest.

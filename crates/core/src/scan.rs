@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use evtx::{EvtxChunkData, ParserSettings};
 
 use crate::event::Event;
-use crate::extract::{extract, record_origin, record_time};
+use crate::extract::{extract, record_stamp};
 use crate::report::{FileSummary, Warning, WarningKind};
 use crate::time::Timestamp;
 
@@ -168,9 +168,9 @@ pub fn scan_chunk(index: u64, data: &[u8]) -> ChunkScan {
             }
         }
         let outcome = record.map_err(|e| e.to_string()).and_then(|record| {
-            let header_time = Timestamp::from_unix(
+            let header_time = Timestamp::from_unix_nanos(
                 record.timestamp.as_second(),
-                record.timestamp.subsec_nanosecond().unsigned_abs() / 100,
+                record.timestamp.subsec_nanosecond(),
             )
             .unwrap_or_default();
             record
@@ -181,15 +181,11 @@ pub fn scan_chunk(index: u64, data: &[u8]) -> ChunkScan {
         match outcome {
             Ok((record, header_time)) => {
                 scan.records += 1;
-                let record_id = record
-                    .data
-                    .pointer("/Event/System/EventRecordID")
-                    .and_then(|v| v.as_u64().or_else(|| v.as_str()?.trim().parse().ok()))
-                    .unwrap_or(record.event_record_id);
+                let stamp = record_stamp(&record.data, record.event_record_id, header_time);
                 scan.record_ids
-                    .entry(record_origin(&record.data))
+                    .entry((stamp.computer, stamp.channel))
                     .or_default()
-                    .push((record_id, record_time(&record.data, header_time)));
+                    .push((stamp.record_id, stamp.time));
                 match extract(&record.data, header_time) {
                     Ok(Some(event)) => scan.events.push(event),
                     Ok(None) => {}

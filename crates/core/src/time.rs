@@ -28,6 +28,15 @@ impl Timestamp {
             .map(Timestamp)
     }
 
+    /// The time `seconds` and `nanoseconds` (of the same sign, as `jiff` gives them) after
+    /// 1970-01-01 UTC, cut to 100 ns.
+    pub fn from_unix_nanos(seconds: i64, nanoseconds: i32) -> Option<Timestamp> {
+        let ticks = (i128::from(seconds) + i128::from(UNIX_EPOCH_SECONDS))
+            * i128::from(TICKS_PER_SECOND)
+            + i128::from(nanoseconds) / 100;
+        u64::try_from(ticks).ok().map(Timestamp)
+    }
+
     /// Seconds since 1970-01-01 UTC (rounded down) and the ticks beyond them.
     pub fn to_unix(self) -> (i64, u32) {
         let seconds = (self.0 / TICKS_PER_SECOND) as i64 - UNIX_EPOCH_SECONDS;
@@ -204,6 +213,21 @@ mod tests {
             let t = Timestamp(start.0 + day * 86_400 * TICKS_PER_SECOND + 1_234_567);
             assert_eq!(Timestamp::parse_iso(&t.to_string()), Some(t));
         }
+    }
+
+    #[test]
+    fn from_unix_nanos_before_and_after_1970() {
+        assert_eq!(
+            Timestamp::from_unix_nanos(0, 250),
+            Some(Timestamp(116_444_736_000_000_002))
+        );
+        let before = Timestamp::from_unix_nanos(-1, -500_000_000).unwrap();
+        assert_eq!(before.to_string(), "1969-12-31T23:59:58.5000000Z");
+        assert_eq!(
+            Timestamp::from_unix_nanos(-11_644_473_600, 0),
+            Some(Timestamp(0))
+        );
+        assert_eq!(Timestamp::from_unix_nanos(-11_644_473_601, 0), None);
     }
 
     #[test]

@@ -2,11 +2,13 @@
 
 pub mod csv;
 
+use std::io::{self, Write};
+
 use crate::report::Report;
 
-/// The report as pretty-printed JSON (the format of `SESSIONS.md`).
-pub fn report_json(report: &Report) -> String {
-    // Serialising plain data with string keys cannot fail; fall back to an empty object anyway
-    // rather than panic.
-    serde_json::to_string_pretty(report).unwrap_or_else(|_| "{}".to_string())
+/// Writes the report as pretty-printed JSON (the format of `SESSIONS.md`) and a newline,
+/// streaming: a report of a gigabyte log is never held twice in memory.
+pub fn write_report_json(report: &Report, mut out: impl Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut out, report)?;
+    out.write_all(b"\n")
 }
