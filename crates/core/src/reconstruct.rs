@@ -254,34 +254,12 @@ impl ComputerReplay {
             None => {
                 let index = self.sessions.len();
                 self.sessions.push(Session {
-                    computer: self.computer.clone(),
-                    logon_id: format_logon_id(logoff.logon_id),
-                    linked_logon_id: None,
                     user_sid: logoff.user_sid.clone(),
                     user: logoff.user.clone(),
                     domain: logoff.domain.clone(),
                     logon_type: logoff.logon_type,
                     logon_type_name: logoff.logon_type.map(logon_type_name),
-                    start: None,
-                    end: None,
-                    end_reason: EndReason::LogEnd,
-                    duration_seconds: None,
-                    logon_events: 0,
-                    source_ip: None,
-                    source_port: None,
-                    workstation: None,
-                    logon_process: None,
-                    auth_package: None,
-                    lm_package: None,
-                    process_name: None,
-                    elevated: None,
-                    admin: false,
-                    record_ids: Vec::new(),
-                    user_logoff_time: None,
-                    impersonation_level: None,
-                    explicit_credentials: Vec::new(),
-                    rdp_events: Vec::new(),
-                    lock_events: Vec::new(),
+                    ..Session::new(self.computer.clone(), format_logon_id(logoff.logon_id))
                 });
                 self.open.insert(logoff.logon_id, index);
                 index

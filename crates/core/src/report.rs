@@ -154,6 +154,43 @@ pub struct Session {
     pub lock_events: Vec<LockEvent>,
 }
 
+impl Session {
+    /// A session of `computer` and `logon_id` that no event has filled in yet: no start, no
+    /// end, open until the log ends, nothing attached.
+    pub fn new(computer: impl Into<String>, logon_id: impl Into<String>) -> Session {
+        Session {
+            computer: computer.into(),
+            logon_id: logon_id.into(),
+            linked_logon_id: None,
+            user_sid: None,
+            user: None,
+            domain: None,
+            logon_type: None,
+            logon_type_name: None,
+            start: None,
+            end: None,
+            end_reason: EndReason::LogEnd,
+            duration_seconds: None,
+            logon_events: 0,
+            source_ip: None,
+            source_port: None,
+            workstation: None,
+            logon_process: None,
+            auth_package: None,
+            lm_package: None,
+            process_name: None,
+            elevated: None,
+            admin: false,
+            record_ids: Vec::new(),
+            user_logoff_time: None,
+            impersonation_level: None,
+            explicit_credentials: Vec::new(),
+            rdp_events: Vec::new(),
+            lock_events: Vec::new(),
+        }
+    }
+}
+
 /// One failed logon (4625).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Failure {

@@ -146,8 +146,6 @@ struct Identity {
     sid: String,
     user: String,
     domain: String,
-    /// Gets special privileges (4672).
-    admin: bool,
 }
 
 impl Identity {
@@ -156,7 +154,6 @@ impl Identity {
             sid: account.sid(),
             user: account.user.to_string(),
             domain: DOMAIN.to_string(),
-            admin: account.admin,
         }
     }
 
@@ -165,7 +162,6 @@ impl Identity {
             sid: sid.to_string(),
             user: user.to_string(),
             domain: domain.to_string(),
-            admin: true,
         }
     }
 
@@ -389,13 +385,7 @@ impl<W: Write + Seek, P: FnMut(u64)> Simulation<W, P> {
         for machine in 0..self.machines.len() {
             let tick = t0 + self.seconds(1, 300);
             self.schedule(tick, machine, Action::ServiceTick);
-            let boundary = t0 + self.rng.exponential(self.mean_uptime) as u64 + HOUR;
-            let action = if self.rng.chance(70) {
-                Action::Shutdown
-            } else {
-                Action::Crash
-            };
-            self.schedule(boundary, machine, action);
+            self.schedule_boundary(t0, machine);
             // Sessions that started before the log: only their logoffs are in it.
             for _ in 0..self.rng.between(1, 3) {
                 self.plan_orphan(t0, machine);
@@ -821,7 +811,7 @@ impl<W: Write + Seek, P: FnMut(u64)> Simulation<W, P> {
                 client,
             )?;
             let end = time + duration;
-            self.plan_life(time, end, filtered, kind)?;
+            self.plan_life(time, end, filtered, kind);
             self.plan_end(end, filtered, fate);
             if matches!(fate, Fate::Logoff | Fate::UserLogoffThenLogoff) {
                 let last = end + 3 * SECOND;
@@ -850,7 +840,7 @@ impl<W: Write + Seek, P: FnMut(u64)> Simulation<W, P> {
             self.special_privileges(time, session)?;
         }
         let end = time + duration;
-        self.plan_life(time, end, session, kind)?;
+        self.plan_life(time, end, session, kind);
         self.plan_end(end, session, fate);
         Ok(())
     }
@@ -891,13 +881,7 @@ impl<W: Write + Seek, P: FnMut(u64)> Simulation<W, P> {
     }
 
     /// Schedules what happens during a session: attached events and noise, all before `end`.
-    fn plan_life(
-        &mut self,
-        start: u64,
-        end: u64,
-        session: usize,
-        kind: LogonKind,
-    ) -> io::Result<()> {
+    fn plan_life(&mut self, start: u64, end: u64, session: usize, kind: LogonKind) {
         let machine = self.live[session].machine;
         let span = end.saturating_sub(start);
         let within = |rng: &mut Rng, from: f64, to: f64| {
@@ -984,7 +968,6 @@ impl<W: Write + Seek, P: FnMut(u64)> Simulation<W, P> {
                 );
             }
         }
-        Ok(())
     }
 
     fn plan_end(&mut self, end: u64, session: usize, fate: Fate) {
@@ -1564,8 +1547,7 @@ impl<W: Write + Seek, P: FnMut(u64)> Simulation<W, P> {
         {
             let at = t + (offset as u64 + 5) * SECOND;
             let logon_id = self.allocate_luid(machine);
-            let mut identity = Identity::builtin(sid, user, domain);
-            identity.admin = false;
+            let identity = Identity::builtin(sid, user, domain);
             self.open_session(
                 at,
                 machine,
@@ -1580,14 +1562,19 @@ impl<W: Write + Seek, P: FnMut(u64)> Simulation<W, P> {
         }
         let tick = t + self.seconds(30, 600);
         self.schedule(tick, machine, Action::ServiceTick);
-        let next = time + self.rng.exponential(self.mean_uptime) as u64 + HOUR;
+        self.schedule_boundary(time, machine);
+        Ok(())
+    }
+
+    /// The machine's next shutdown (70 %) or crash, at least an hour after `now`.
+    fn schedule_boundary(&mut self, now: u64, machine: usize) {
+        let at = now + self.rng.exponential(self.mean_uptime) as u64 + HOUR;
         let action = if self.rng.chance(70) {
             Action::Shutdown
         } else {
             Action::Crash
         };
-        self.schedule(next, machine, action);
-        Ok(())
+        self.schedule(at, machine, action);
     }
 
     /// A burst of failed logons from one source: password guessing or spraying.
@@ -1665,34 +1652,12 @@ fn orphan_session(
     logon_type: Option<u32>,
 ) -> Session {
     Session {
-        computer: computer.to_string(),
-        logon_id: format!("{logon_id:#x}"),
-        linked_logon_id: None,
         user_sid: opt(&identity.sid),
         user: opt(&identity.user),
         domain: opt(&identity.domain),
         logon_type,
         logon_type_name: logon_type.map(logon_type_name),
-        start: None,
-        end: None,
-        end_reason: EndReason::LogEnd,
-        duration_seconds: None,
-        logon_events: 0,
-        source_ip: None,
-        source_port: None,
-        workstation: None,
-        logon_process: None,
-        auth_package: None,
-        lm_package: None,
-        process_name: None,
-        elevated: None,
-        admin: false,
-        record_ids: Vec::new(),
-        user_logoff_time: None,
-        impersonation_level: None,
-        explicit_credentials: Vec::new(),
-        rdp_events: Vec::new(),
-        lock_events: Vec::new(),
+        ..Session::new(computer, format!("{logon_id:#x}"))
     }
 }
 
