@@ -111,7 +111,9 @@ fn chunks_in_any_order_and_split_merge_to_the_single_pass_report() {
     };
     // Two "workers" with disjoint ranges, merged in reverse order.
     let middle = chunks / 2;
-    let mut merged = FileScan::new("synthetic.evtx", size);
+    let layout = scan::check_header(&bytes, size).expect("an EVTX file");
+    assert_eq!(layout.chunks, chunks);
+    let mut merged = FileScan::new("synthetic.evtx", layout, size);
     for index in (middle..chunks).rev() {
         merged.add(chunk(index));
     }

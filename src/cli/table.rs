@@ -5,6 +5,9 @@
 
 use std::io::{self, Write};
 
+use std::collections::BTreeMap;
+
+use logonscope_core::catalog;
 use logonscope_core::report::{Report, Session};
 
 /// Longest a cell may be before it is cut with `…`.
@@ -120,6 +123,7 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
         ],
         &rows,
     )?;
+    write_logon_types(out, report)?;
     if !report.failures.is_empty() {
         writeln!(out, "\nFailed logons: {}", report.failures.len())?;
         let rows: Vec<Vec<String>> = report
@@ -147,6 +151,26 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
         for warning in &report.warnings {
             writeln!(out, "- {}", terminal_safe_long(&warning.message))?;
         }
+    }
+    Ok(())
+}
+
+/// The logon types seen, with their counts and what the Audit logon events reference says of
+/// them.
+fn write_logon_types(out: &mut impl Write, report: &Report) -> io::Result<()> {
+    let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
+    for logon_type in report.sessions.iter().filter_map(|s| s.logon_type) {
+        *counts.entry(logon_type).or_default() += 1;
+    }
+    if counts.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\nLogon types:")?;
+    for (number, count) in counts {
+        let name = catalog::logon_type_name(number);
+        let description = catalog::logon_type(number).map_or("", |t| t.description);
+        let line = format!("{number:>4} {name:<18} {count:>7}  {description}");
+        writeln!(out, "{}", line.trim_end())?;
     }
     Ok(())
 }

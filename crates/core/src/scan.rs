@@ -54,16 +54,36 @@ impl std::fmt::Display for FileError {
     }
 }
 
-/// Checks the start of a file (at least its first 8 bytes; the header block when there is one)
-/// and tells how many chunks follow it.
-pub fn check_header(start: &[u8], file_size: u64) -> Result<u64, FileError> {
-    if start.len() < FILE_SIGNATURE.len() || &start[..FILE_SIGNATURE.len()] != FILE_SIGNATURE {
+/// What the start of a file says about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileLayout {
+    /// Chunks in the file (the last one maybe cut short).
+    pub chunks: u64,
+    /// The file header lacks its signature, but the first chunk has one: the chunks are read
+    /// anyway, since nothing in them depends on the file header.
+    pub header_damaged: bool,
+}
+
+/// How much of the start of a file [`check_header`] wants: the header block and the first
+/// chunk's signature.
+pub const HEADER_PROBE_SIZE: u64 = FILE_HEADER_SIZE + 8;
+
+/// Checks the start of a file (up to [`HEADER_PROBE_SIZE`] bytes of it).
+pub fn check_header(start: &[u8], file_size: u64) -> Result<FileLayout, FileError> {
+    let file_signed = start.starts_with(FILE_SIGNATURE);
+    let chunk_signed = start
+        .get(FILE_HEADER_SIZE as usize..)
+        .is_some_and(|rest| rest.starts_with(CHUNK_SIGNATURE));
+    if !file_signed && !chunk_signed {
         return Err(FileError::NotEvtx);
     }
     if file_size < FILE_HEADER_SIZE {
         return Err(FileError::TooShort { size: file_size });
     }
-    Ok(chunk_count(file_size))
+    Ok(FileLayout {
+        chunks: chunk_count(file_size),
+        header_damaged: !file_signed,
+    })
 }
 
 /// How many chunks (the last one maybe cut short) a file of this size holds.
@@ -229,14 +249,16 @@ pub struct ScannedFile {
 pub struct FileScan {
     name: String,
     size: u64,
+    header_damaged: bool,
     chunks: Vec<ChunkScan>,
 }
 
 impl FileScan {
-    pub fn new(name: impl Into<String>, size: u64) -> Self {
+    pub fn new(name: impl Into<String>, layout: FileLayout, size: u64) -> Self {
         FileScan {
             name: name.into(),
             size,
+            header_damaged: layout.header_damaged,
             chunks: Vec::new(),
         }
     }
@@ -257,6 +279,22 @@ impl FileScan {
             },
             ..ScannedFile::default()
         };
+        if self.header_damaged {
+            let message = "the file header is damaged (no \"ElfFile\" signature): its chunks were read anyway".to_string();
+            file.summary.errors.push(message.clone());
+            file.warnings.push(Warning {
+                kind: WarningKind::DamagedChunk,
+                file: Some(self.name.clone()),
+                computer: None,
+                time: None,
+                record_id: None,
+                user: None,
+                domain: None,
+                count: None,
+                offset: Some(0),
+                message: format!("{}: {message}", self.name),
+            });
+        }
         let mut ids_by_origin: BTreeMap<(String, String), Vec<(u64, Timestamp)>> = BTreeMap::new();
         for chunk in self.chunks {
             file.summary.records += chunk.records;
@@ -400,12 +438,12 @@ pub fn unreadable_file(name: &str, size: u64, error: &FileError) -> ScannedFile 
 /// Reads a whole file held in memory.
 pub fn scan_bytes(name: &str, bytes: &[u8]) -> ScannedFile {
     let size = bytes.len() as u64;
-    let chunks = match check_header(bytes, size) {
-        Ok(chunks) => chunks,
+    let layout = match check_header(bytes, size) {
+        Ok(layout) => layout,
         Err(e) => return unreadable_file(name, size, &e),
     };
-    let mut scan = FileScan::new(name, size);
-    for index in 0..chunks {
+    let mut scan = FileScan::new(name, layout, size);
+    for index in 0..layout.chunks {
         let start = chunk_offset(index) as usize;
         let end = bytes.len().min(start + CHUNK_SIZE as usize);
         scan.add(scan_chunk(index, &bytes[start..end]));
@@ -424,20 +462,20 @@ pub fn scan_reader<R: Read + Seek>(
         Ok(size) => size,
         Err(e) => return unreadable_file(name, 0, &FileError::Io(e.to_string())),
     };
-    let mut header = vec![0u8; FILE_HEADER_SIZE.min(size) as usize];
+    let mut header = vec![0u8; HEADER_PROBE_SIZE.min(size) as usize];
     if let Err(e) = source
         .seek(SeekFrom::Start(0))
         .and_then(|_| source.read_exact(&mut header))
     {
         return unreadable_file(name, size, &FileError::Io(e.to_string()));
     }
-    let chunks = match check_header(&header, size) {
-        Ok(chunks) => chunks,
+    let layout = match check_header(&header, size) {
+        Ok(layout) => layout,
         Err(e) => return unreadable_file(name, size, &e),
     };
-    let mut scan = FileScan::new(name, size);
+    let mut scan = FileScan::new(name, layout, size);
     let mut buffer = Vec::with_capacity(CHUNK_SIZE as usize);
-    for index in 0..chunks {
+    for index in 0..layout.chunks {
         buffer.clear();
         let read = source
             .seek(SeekFrom::Start(chunk_offset(index)))
