@@ -180,20 +180,17 @@ impl ComputerReplay {
                     (None, Some(user)) => user.clone(),
                     _ => "an unknown account".to_string(),
                 };
+                let message = format!(
+                    "The audit log of {} was cleared at {time} by {who}: events before it are missing.",
+                    self.computer
+                );
                 out.log_cleared.push(Warning {
-                    kind: WarningKind::LogCleared,
-                    file: None,
                     computer: Some(self.computer.clone()),
                     time: Some(time),
                     record_id: Some(record_id),
                     user: cleared.user,
                     domain: cleared.domain,
-                    count: None,
-                    offset: None,
-                    message: format!(
-                        "The audit log of {} was cleared at {time} by {who}: events before it are missing.",
-                        self.computer
-                    ),
+                    ..Warning::new(WarningKind::LogCleared, message)
                 });
             }
         }

@@ -249,3 +249,21 @@ pub struct Warning {
     /// The warning in words.
     pub message: String,
 }
+
+impl Warning {
+    /// A warning of `kind` that says `message`, not yet tied to a file, computer or time.
+    pub fn new(kind: WarningKind, message: String) -> Warning {
+        Warning {
+            kind,
+            file: None,
+            computer: None,
+            time: None,
+            record_id: None,
+            user: None,
+            domain: None,
+            count: None,
+            offset: None,
+            message,
+        }
+    }
+}

@@ -112,6 +112,39 @@ pub enum ChunkProblem {
     BadRecords { count: u64, first: String },
 }
 
+impl ChunkProblem {
+    /// The problem as a warning kind, a count where it has one, and words.
+    fn describe(self, index: u64, offset: u64) -> (WarningKind, Option<u64>, String) {
+        let at = format!("chunk {index} at offset {offset:#x}");
+        match self {
+            ChunkProblem::Unreadable { message } => (
+                WarningKind::DamagedChunk,
+                None,
+                format!("{at} could not be read: {message}"),
+            ),
+            ChunkProblem::Cut { available, lost } => (
+                WarningKind::DamagedChunk,
+                Some(lost),
+                format!(
+                    "the file ends inside {at} ({available} of {CHUNK_SIZE} bytes): it is truncated; {lost} record(s) cut by its end are lost, and any after them"
+                ),
+            ),
+            ChunkProblem::BadChecksum => (
+                WarningKind::DamagedChunk,
+                None,
+                format!(
+                    "{at} does not match its checksum: its records were read but may be damaged"
+                ),
+            ),
+            ChunkProblem::BadRecords { count, first } => (
+                WarningKind::DamagedRecords,
+                Some(count),
+                format!("{at}: {count} record(s) could not be read (first: {first})"),
+            ),
+        }
+    }
+}
+
 /// What one chunk holds.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ChunkScan {
@@ -283,16 +316,12 @@ impl FileScan {
             let message = "the file header is damaged (no \"ElfFile\" signature): its chunks were read anyway".to_string();
             file.summary.errors.push(message.clone());
             file.warnings.push(Warning {
-                kind: WarningKind::DamagedChunk,
                 file: Some(self.name.clone()),
-                computer: None,
-                time: None,
-                record_id: None,
-                user: None,
-                domain: None,
-                count: None,
                 offset: Some(0),
-                message: format!("{}: {message}", self.name),
+                ..Warning::new(
+                    WarningKind::DamagedChunk,
+                    format!("{}: {message}", self.name),
+                )
             });
         }
         let mut ids_by_origin: BTreeMap<(String, String), Vec<(u64, Timestamp)>> = BTreeMap::new();
@@ -304,52 +333,13 @@ impl FileScan {
             }
             let offset = chunk_offset(chunk.index);
             for problem in chunk.problems {
-                let (kind, count, message) = match problem {
-                    ChunkProblem::Unreadable { message } => (
-                        WarningKind::DamagedChunk,
-                        None,
-                        format!(
-                            "chunk {} at offset {offset:#x} could not be read: {message}",
-                            chunk.index
-                        ),
-                    ),
-                    ChunkProblem::Cut { available, lost } => (
-                        WarningKind::DamagedChunk,
-                        Some(lost),
-                        format!(
-                            "the file ends inside chunk {} at offset {offset:#x} ({available} of {CHUNK_SIZE} bytes): it is truncated; {lost} record(s) cut by its end are lost, and any after them",
-                            chunk.index
-                        ),
-                    ),
-                    ChunkProblem::BadChecksum => (
-                        WarningKind::DamagedChunk,
-                        None,
-                        format!(
-                            "chunk {} at offset {offset:#x} does not match its checksum: its records were read but may be damaged",
-                            chunk.index
-                        ),
-                    ),
-                    ChunkProblem::BadRecords { count, first } => (
-                        WarningKind::DamagedRecords,
-                        Some(count),
-                        format!(
-                            "chunk {} at offset {offset:#x}: {count} record(s) could not be read (first: {first})",
-                            chunk.index
-                        ),
-                    ),
-                };
+                let (kind, count, message) = problem.describe(chunk.index, offset);
                 file.summary.errors.push(message.clone());
                 file.warnings.push(Warning {
-                    kind,
                     file: Some(self.name.clone()),
-                    computer: None,
-                    time: None,
-                    record_id: None,
-                    user: None,
-                    domain: None,
                     count,
                     offset: Some(offset),
-                    message: format!("{}: {message}", self.name),
+                    ..Warning::new(kind, format!("{}: {message}", self.name))
                 });
             }
         }
@@ -409,16 +399,12 @@ fn gap_warning(
     message: String,
 ) -> Warning {
     Warning {
-        kind: WarningKind::RecordIdGap,
         file: Some(file.to_string()),
         computer: (!computer.is_empty()).then(|| computer.to_string()),
         time: after.map(|(_, time)| time),
         record_id: after.map(|(id, _)| id),
-        user: None,
-        domain: None,
         count: Some(missing),
-        offset: None,
-        message: format!("{file}: {message}"),
+        ..Warning::new(WarningKind::RecordIdGap, format!("{file}: {message}"))
     }
 }
 

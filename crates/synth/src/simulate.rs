@@ -1663,19 +1663,16 @@ fn orphan_session(
 
 fn log_cleared_warning(computer: &str, time: u64, record_id: u64, by: &Identity) -> Warning {
     let t = Timestamp(time);
+    let message = format!(
+        "The audit log of {computer} was cleared at {t} by {}\\{}: events before it are missing.",
+        by.domain, by.user
+    );
     Warning {
-        kind: WarningKind::LogCleared,
-        file: None,
         computer: Some(computer.to_string()),
         time: Some(t),
         record_id: Some(record_id),
         user: opt(&by.user),
         domain: opt(&by.domain),
-        count: None,
-        offset: None,
-        message: format!(
-            "The audit log of {computer} was cleared at {t} by {}\\{}: events before it are missing.",
-            by.domain, by.user
-        ),
+        ..Warning::new(WarningKind::LogCleared, message)
     }
 }
