@@ -97,6 +97,17 @@ fn a_missing_file_is_named() {
 }
 
 #[test]
+fn an_empty_log_is_an_empty_report_not_a_failure() {
+    let path = scratch("cli-empty").join("empty.evtx");
+    let writer =
+        logonscope_synth::evtx::EvtxWriter::new(std::fs::File::create(&path).unwrap()).unwrap();
+    writer.finish().unwrap();
+    let output = logonscope(&["sessions", path.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).starts_with("Sessions: 0\n"));
+}
+
+#[test]
 fn bad_files_do_not_stop_good_ones() {
     let good = sample("zerologon-log-cleared.evtx");
     let foreign = sample("not-an-evtx.evtx");

@@ -131,7 +131,12 @@ fn sessions(format: Format, paths: &[PathBuf]) -> Result<(), String> {
             eprintln!("logonscope: {}: {}", file.name, error);
         }
     }
-    if report.files.iter().all(|f| f.records == 0) {
+    // An empty but sound log is a (short) answer; only when every file failed is there none.
+    if report
+        .files
+        .iter()
+        .all(|f| f.records == 0 && !f.errors.is_empty())
+    {
         return Err("no records could be read from any of the given files".to_string());
     }
     write_report(format, &report).map_err(|e| format!("could not write the report: {e}"))
