@@ -1059,19 +1059,7 @@ impl<W: Write + Seek, P: FnMut(u64)> Simulation<W, P> {
                     logon_type,
                 )?;
                 let logon_id = live.logon_id;
-                let s = &mut self.sessions[session];
-                s.record_ids.push(record_id);
-                if logoff {
-                    s.end = Some(Timestamp(time));
-                    s.end_reason = if s.user_logoff_time.is_some() {
-                        EndReason::UserLogoff
-                    } else {
-                        EndReason::Logoff
-                    };
-                    self.machines[machine].open.remove(&logon_id);
-                } else {
-                    s.user_logoff_time.get_or_insert(Timestamp(time));
-                }
+                self.logged_off(time, machine, session, logon_id, record_id, logoff);
             }
             Planned::OrphanLogoff {
                 logon_id,
@@ -1099,22 +1087,14 @@ impl<W: Write + Seek, P: FnMut(u64)> Simulation<W, P> {
                         index
                     }
                 };
-                let s = &mut self.sessions[index];
-                s.record_ids.push(record_id);
-                match logon_type {
-                    Some(_) => {
-                        s.end = Some(Timestamp(time));
-                        s.end_reason = if s.user_logoff_time.is_some() {
-                            EndReason::UserLogoff
-                        } else {
-                            EndReason::Logoff
-                        };
-                        self.machines[machine].open.remove(&logon_id);
-                    }
-                    None => {
-                        s.user_logoff_time.get_or_insert(Timestamp(time));
-                    }
-                }
+                self.logged_off(
+                    time,
+                    machine,
+                    index,
+                    logon_id,
+                    record_id,
+                    logon_type.is_some(),
+                );
             }
             Planned::Explicit {
                 session,
@@ -1217,6 +1197,31 @@ impl<W: Write + Seek, P: FnMut(u64)> Simulation<W, P> {
             Planned::Failure(failure) => self.write_failure(time, &computer, &failure)?,
         }
         Ok(())
+    }
+
+    /// A 4634 (`closes`) or 4647 of a session was written: the truth of rules 2 and 3.
+    fn logged_off(
+        &mut self,
+        time: u64,
+        machine: usize,
+        session: usize,
+        logon_id: u64,
+        record_id: u64,
+        closes: bool,
+    ) {
+        let s = &mut self.sessions[session];
+        s.record_ids.push(record_id);
+        if closes {
+            s.end = Some(Timestamp(time));
+            s.end_reason = if s.user_logoff_time.is_some() {
+                EndReason::UserLogoff
+            } else {
+                EndReason::Logoff
+            };
+            self.machines[machine].open.remove(&logon_id);
+        } else {
+            s.user_logoff_time.get_or_insert(Timestamp(time));
+        }
     }
 
     fn lock_event(
