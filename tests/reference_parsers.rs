@@ -6,7 +6,7 @@ mod common;
 
 use std::process::Command;
 
-use common::scratch;
+use common::{rust_evtx_dump, scratch};
 use logonscope_synth::{SynthOptions, write_log};
 
 /// Writes a multi-computer synthetic log of several chunks and returns its path and record count.
@@ -25,7 +25,7 @@ fn synthetic_log(test: &str) -> (std::path::PathBuf, u64) {
 #[test]
 fn evtx_dump_reads_every_record_without_error() {
     let (path, records) = synthetic_log("parsers-evtx-dump");
-    let output = Command::new("evtx_dump")
+    let output = Command::new(rust_evtx_dump())
         .args(["--validate-checksums", "-o", "jsonl"])
         .arg(&path)
         .output()

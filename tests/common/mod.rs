@@ -37,3 +37,14 @@ pub fn scratch(test: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).expect("scratch folder");
     dir
 }
+
+/// The `evtx` crate's `evtx_dump`, as `scripts/setup` installs it into cargo's bin folder.
+/// Never looked up on PATH: python packages install a different `evtx_dump` that may come first.
+pub fn rust_evtx_dump() -> PathBuf {
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").expect("HOME is set")).join(".cargo")
+        });
+    cargo_home.join("bin").join("evtx_dump")
+}

@@ -354,7 +354,13 @@ fn evtx_crate_reads_every_record_back() {
 #[test]
 fn evtx_dump_renders_every_record() {
     let file = TempFile::new("evtx_dump.evtx", &write_file(RECORDS));
-    let output = Command::new("evtx_dump")
+    // Cargo's bin folder, never PATH: python packages install a different `evtx_dump`.
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cargo")
+        });
+    let output = Command::new(cargo_home.join("bin/evtx_dump"))
         .args(["--validate-checksums", "-t", "1", "-o", "jsonl"])
         .arg(file.path())
         .output()
