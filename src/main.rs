@@ -1,5 +1,5 @@
-//! The `logonscope` binary: the command-line tool when built natively. Built for wasm32 by
-//! Trunk it will be the browser app (the next piece of work); until then it does nothing there.
+//! The `logonscope` binary: the command-line tool when built natively, the browser app when
+//! built for wasm32 by Trunk.
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli;
@@ -10,4 +10,9 @@ fn main() -> std::process::ExitCode {
 }
 
 #[cfg(target_arch = "wasm32")]
-fn main() {}
+mod web;
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    web::start();
+}

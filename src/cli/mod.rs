@@ -55,6 +55,12 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Write the demo log that the browser app offers (demo.evtx, three computers).
+    Demo {
+        /// Where to write it.
+        #[arg(long, default_value = "demo.evtx")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -84,6 +90,7 @@ pub fn main() -> ExitCode {
                 seed,
             },
         ),
+        Command::Demo { out } => demo(&out),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -151,6 +158,19 @@ fn write_report(format: Format, report: &Report) -> std::io::Result<()> {
         Format::Table => table::write(&mut out, report)?,
     }
     out.flush()
+}
+
+fn demo(out: &Path) -> Result<(), String> {
+    let (bytes, report) = logonscope_synth::demo_log(logonscope_synth::DEMO_SEED)
+        .map_err(|e| format!("the demo log: {e}"))?;
+    std::fs::write(out, bytes).map_err(|e| format!("{}: {e}", out.display()))?;
+    eprintln!(
+        "logonscope: wrote {} ({} sessions, {} failures)",
+        out.display(),
+        report.sessions.len(),
+        report.failures.len()
+    );
+    Ok(())
 }
 
 fn synth(out: &Path, options: &SynthOptions) -> Result<(), String> {

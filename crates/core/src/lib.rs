@@ -14,6 +14,8 @@ pub mod export;
 pub mod extract;
 pub mod reconstruct;
 pub mod report;
+pub mod protocol;
+pub mod raw;
 pub mod scan;
 pub mod time;
 

@@ -10,4 +10,4 @@ mod records;
 mod rng;
 mod simulate;
 
-pub use simulate::{SynthOptions, demo_log, write_log};
+pub use simulate::{DEMO_SEED, SynthOptions, demo_log, write_log};

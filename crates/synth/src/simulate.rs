@@ -76,6 +76,9 @@ pub fn write_log<W: Write + Seek>(
     simulation.finish(name)
 }
 
+/// The seed of the demo log that the page and `logonscope demo` offer.
+pub const DEMO_SEED: u64 = 2026;
+
 /// The built-in demo log: the bytes of a small multi-computer log and its report.
 pub fn demo_log(seed: u64) -> io::Result<(Vec<u8>, Report)> {
     let options = SynthOptions {

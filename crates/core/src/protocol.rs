@@ -1,0 +1,151 @@
+//! What the page and its scanning workers say to each other.
+//!
+//! Control and progress messages are small serde types (they cross as JS objects through
+//! `serde-wasm-bindgen`); the bulk result of a scan, the [`ChunkScan`]s of a chunk range, crosses
+//! as one byte buffer ([`encode_scans`]) that is transferred, not copied. Both ends are plain
+//! Rust, so the whole protocol is tested natively.
+
+use serde::{Deserialize, Serialize};
+
+pub use crate::raw::RawRecord;
+use crate::scan::ChunkScan;
+
+/// A request from the page to a worker. A file travels beside the message as a `Blob`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ToWorker {
+    /// Scan chunks `first_chunk..end_chunk` of the file sent beside the message.
+    Scan {
+        job: u32,
+        file: u32,
+        first_chunk: u64,
+        end_chunk: u64,
+    },
+    /// Render the records of `computer` with these EventRecordIDs found in one chunk of the
+    /// file sent beside the message (the raw-record view).
+    Render {
+        request: u32,
+        chunk: u64,
+        computer: String,
+        record_ids: Vec<u64>,
+    },
+    /// Write the built-in demo log; its bytes come back as the bulk buffer of `DemoLog`.
+    Demo { seed: u64 },
+}
+
+/// A reply from a worker to the page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FromWorker {
+    /// The worker's wasm is loaded and it listens (messages sent before are lost).
+    Ready,
+    /// Some chunks of a job are scanned: their [`ChunkScan`]s are in the bulk buffer
+    /// ([`decode_scans`]); `bytes` and `records` are what these chunks held.
+    Scanned {
+        job: u32,
+        file: u32,
+        chunks: u64,
+        bytes: u64,
+        records: u64,
+    },
+    /// Every chunk of the job has been sent.
+    Done { job: u32 },
+    /// The job could not go on (the file could not be read).
+    Failed { job: u32, message: String },
+    /// The records asked for by a `Render`, each as XML and as JSON.
+    Rendered {
+        request: u32,
+        records: Vec<RawRecord>,
+        message: Option<String>,
+    },
+    /// The demo log's bytes are in the bulk buffer.
+    DemoLog { name: String },
+}
+
+/// The bulk form of a batch of chunk scans: postcard, a compact binary serde format (JSON
+/// cannot even hold the scans' tuple-keyed maps).
+pub fn encode_scans(scans: &[ChunkScan]) -> Result<Vec<u8>, String> {
+    postcard::to_allocvec(scans).map_err(|e| format!("a scan could not be encoded: {e}"))
+}
+
+/// Reads back [`encode_scans`].
+pub fn decode_scans(bytes: &[u8]) -> Result<Vec<ChunkScan>, String> {
+    postcard::from_bytes(bytes).map_err(|e| format!("a worker sent an unreadable scan: {e}"))
+}
+
+/// Splits the chunks of several files into ranges for `workers` workers: about four ranges
+/// per worker so that a fast worker takes more, never a range across two files, never an
+/// empty range. `chunks[i]` is the chunk count of file `i`; the result is `(file, first, end)`.
+pub fn plan_ranges(chunks: &[u64], workers: usize) -> Vec<(u32, u64, u64)> {
+    let total: u64 = chunks.iter().sum();
+    let wanted = (workers.max(1) as u64) * 4;
+    let size = total.div_ceil(wanted).max(1);
+    let mut ranges = Vec::new();
+    for (file, &count) in chunks.iter().enumerate() {
+        let mut first = 0;
+        while first < count {
+            let end = (first + size).min(count);
+            ranges.push((file as u32, first, end));
+            first = end;
+        }
+    }
+    ranges
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scan::scan_chunk;
+
+    #[test]
+    fn ranges_cover_every_chunk_once_and_stay_within_files() {
+        for workers in 1..6 {
+            for chunks in [vec![], vec![0], vec![1], vec![3, 0, 17], vec![100, 1, 55, 2]] {
+                let ranges = plan_ranges(&chunks, workers);
+                let mut seen: Vec<Vec<u64>> = chunks.iter().map(|_| Vec::new()).collect();
+                for (file, first, end) in &ranges {
+                    assert!(first < end, "{ranges:?}");
+                    assert!(*end <= chunks[*file as usize]);
+                    seen[*file as usize].extend(*first..*end);
+                }
+                for (file, indexes) in seen.into_iter().enumerate() {
+                    assert_eq!(indexes, (0..chunks[file]).collect::<Vec<_>>());
+                }
+            }
+        }
+        assert!(plan_ranges(&[64], 2).len() >= 8, "work is split for load balance");
+    }
+
+    #[test]
+    fn scans_survive_the_bulk_encoding() {
+        let path = format!(
+            "{}/../../../shared/evtx-samples/security-with-failures.evtx",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let bytes = std::fs::read(path).unwrap();
+        let real = scan_chunk(0, &bytes[4096..4096 + 65536]);
+        assert!(!real.events.is_empty() && !real.record_ids.is_empty());
+        let scans = vec![
+            real,
+            scan_chunk(3, &[0u8; 16]),
+            scan_chunk(4, b"ElfChnk\0 too short"),
+        ];
+        assert!(!scans[2].problems.is_empty());
+        let encoded = encode_scans(&scans).unwrap();
+        assert_eq!(decode_scans(&encoded).unwrap(), scans);
+        assert!(decode_scans(&encoded[..encoded.len() / 2]).is_err());
+    }
+
+    #[test]
+    fn messages_are_tagged_by_kind() {
+        let message = ToWorker::Scan {
+            job: 1,
+            file: 2,
+            first_chunk: 3,
+            end_chunk: 4,
+        };
+        let json = serde_json::to_value(&message).unwrap();
+        assert_eq!(json["kind"], "scan");
+        assert_eq!(serde_json::from_value::<ToWorker>(json).unwrap(), message);
+    }
+}

@@ -1,0 +1,762 @@
+//! Which sessions the analyst wants to see: the filter bar of the sessions table, as data.
+//!
+//! The filter runs over every session of the report (a million in a big case) each time a
+//! field changes, so [`SessionFilter::matcher`] prepares it once (needles trimmed and
+//! lower-cased) and the resulting [`SessionMatcher`] tests a session without allocating in the
+//! common case (ASCII needles). Text comparisons are case-insensitive substring tests, as
+//! analysts type `admin` and expect `Administrator`.
+
+use std::cmp::Ordering;
+use std::collections::BTreeSet;
+
+use logonscope_core::catalog;
+use logonscope_core::report::{EndReason, Session};
+use logonscope_core::time::Timestamp;
+
+use crate::accounts::is_system_account;
+use crate::columns::end_reason_title;
+
+/// The filter bar's fields. Empty text fields and empty sets keep everything.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SessionFilter {
+    /// Matches `DOMAIN\user` and the plain user name.
+    pub user: String,
+    pub computer: String,
+    /// Logon types to keep; empty keeps all (and sessions of unknown type).
+    pub logon_types: BTreeSet<u32>,
+    /// Matches the source IP or the workstation name.
+    pub source: String,
+    /// Keep sessions that overlap `[from, to]`; an unknown start or end counts as open-ended.
+    pub from: Option<Timestamp>,
+    pub to: Option<Timestamp>,
+    /// End reasons to keep; empty keeps all.
+    pub end_reasons: BTreeSet<EndReason>,
+    /// Hide SYSTEM, service, DWM/UMFD, anonymous and machine accounts.
+    pub hide_system: bool,
+    /// Free text over every text field of the session.
+    pub text: String,
+}
+
+impl SessionFilter {
+    /// Whether `session` passes the filter. Prepares the filter each time: to test many
+    /// sessions, prepare once with [`SessionFilter::matcher`].
+    pub fn matches(&self, session: &Session) -> bool {
+        self.matcher().matches(session)
+    }
+
+    /// Whether the filter keeps every session (blank text fields count as empty).
+    pub fn is_empty(&self) -> bool {
+        self.user.trim().is_empty()
+            && self.computer.trim().is_empty()
+            && self.logon_types.is_empty()
+            && self.source.trim().is_empty()
+            && self.from.is_none()
+            && self.to.is_none()
+            && self.end_reasons.is_empty()
+            && !self.hide_system
+            && self.text.trim().is_empty()
+    }
+
+    /// The filter prepared for testing many sessions.
+    pub fn matcher(&self) -> SessionMatcher<'_> {
+        SessionMatcher {
+            filter: self,
+            user: Needle::new(&self.user),
+            computer: Needle::new(&self.computer),
+            source: Needle::new(&self.source),
+            text: Needle::new(&self.text),
+            keeps_all: self.is_empty(),
+        }
+    }
+}
+
+/// A [`SessionFilter`] prepared for testing many sessions.
+#[derive(Debug, Clone)]
+pub struct SessionMatcher<'a> {
+    filter: &'a SessionFilter,
+    user: Option<Needle>,
+    computer: Option<Needle>,
+    source: Option<Needle>,
+    text: Option<Needle>,
+    keeps_all: bool,
+}
+
+impl SessionMatcher<'_> {
+    /// Whether the filter keeps every session, so that callers can skip testing.
+    pub fn keeps_all(&self) -> bool {
+        self.keeps_all
+    }
+
+    /// Whether `s` passes the filter. The cheap tests run first.
+    pub fn matches(&self, s: &Session) -> bool {
+        if self.keeps_all {
+            return true;
+        }
+        let filter = self.filter;
+        if !filter.logon_types.is_empty()
+            && !s
+                .logon_type
+                .is_some_and(|t| filter.logon_types.contains(&t))
+        {
+            return false;
+        }
+        if !filter.end_reasons.is_empty() && !filter.end_reasons.contains(&s.end_reason) {
+            return false;
+        }
+        // Overlap of [start, end] with [from, to], unknown ends reaching to infinity.
+        if let (Some(to), Some(start)) = (filter.to, s.start)
+            && start > to
+        {
+            return false;
+        }
+        if let (Some(from), Some(end)) = (filter.from, s.end)
+            && end < from
+        {
+            return false;
+        }
+        if filter.hide_system && is_system_account(s.user_sid.as_deref(), s.user.as_deref()) {
+            return false;
+        }
+        if let Some(needle) = &self.computer
+            && !needle.found_in(&s.computer)
+        {
+            return false;
+        }
+        if let Some(needle) = &self.user
+            && !needle.found_in_account(s.domain.as_deref(), s.user.as_deref())
+        {
+            return false;
+        }
+        if let Some(needle) = &self.source
+            && !needle.found_in_any(&[s.source_ip.as_deref(), s.workstation.as_deref()])
+        {
+            return false;
+        }
+        if let Some(needle) = &self.text
+            && !text_matches(needle, s)
+        {
+            return false;
+        }
+        true
+    }
+}
+
+/// Whether the free-text needle is in any text of the session, attached events included.
+fn text_matches(needle: &Needle, s: &Session) -> bool {
+    let type_title = s
+        .logon_type
+        .and_then(catalog::logon_type)
+        .map(|known| known.title);
+    needle.found_in_account(s.domain.as_deref(), s.user.as_deref())
+        || needle.found_in_any(&[
+            Some(&s.computer),
+            Some(&s.logon_id),
+            s.linked_logon_id.as_deref(),
+            s.user_sid.as_deref(),
+            s.logon_type_name.as_deref(),
+            type_title,
+            s.source_ip.as_deref(),
+            s.workstation.as_deref(),
+            s.logon_process.as_deref(),
+            s.auth_package.as_deref(),
+            s.lm_package.as_deref(),
+            s.process_name.as_deref(),
+            s.impersonation_level.as_deref(),
+            Some(s.end_reason.as_str()),
+            Some(end_reason_title(s.end_reason)),
+        ])
+        || s.explicit_credentials.iter().any(|c| {
+            needle.found_in_account(c.target_domain.as_deref(), c.target_user.as_deref())
+                || needle.found_in_any(&[
+                    c.target_server.as_deref(),
+                    c.target_info.as_deref(),
+                    c.process_name.as_deref(),
+                    c.source_ip.as_deref(),
+                ])
+        })
+        || s.rdp_events.iter().any(|r| {
+            needle.found_in_any(&[
+                r.session_name.as_deref(),
+                r.client_name.as_deref(),
+                r.client_address.as_deref(),
+            ])
+        })
+}
+
+/// The choices of the filter bar's selects: each logon type present in the report (in
+/// number order) and each end reason present (in [`EndReason::ALL`] order), with how many
+/// sessions have it. Sessions of unknown logon type are not a choice.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FilterChoices {
+    pub logon_types: Vec<(u32, usize)>,
+    pub end_reasons: Vec<(EndReason, usize)>,
+}
+
+impl FilterChoices {
+    pub fn of(sessions: &[Session]) -> FilterChoices {
+        let mut types = std::collections::BTreeMap::<u32, usize>::new();
+        let mut reasons = [0usize; EndReason::ALL.len()];
+        for s in sessions {
+            if let Some(number) = s.logon_type {
+                *types.entry(number).or_default() += 1;
+            }
+            if let Some(at) = EndReason::ALL.iter().position(|r| *r == s.end_reason) {
+                reasons[at] += 1;
+            }
+        }
+        FilterChoices {
+            logon_types: types.into_iter().collect(),
+            end_reasons: EndReason::ALL
+                .iter()
+                .zip(reasons)
+                .filter(|(_, count)| *count > 0)
+                .map(|(reason, count)| (*reason, count))
+                .collect(),
+        }
+    }
+}
+
+/// What a from/to field of the filter bar says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeInput {
+    /// Blank: no bound.
+    Empty,
+    Valid(Timestamp),
+    /// Not a time: the field is marked and the bound is not applied.
+    Invalid,
+}
+
+/// Reads a from/to field: `2024-05-01 10:00`, `2024-05-01T10:00:00.5`, `2024-05-01`, with an
+/// optional `Z` or `+02:00` / `-0530` after it. A time without a zone is in the page's zone,
+/// whose offset (minutes east of UTC) at a given UTC time `offset_at` tells. A date alone
+/// means the start of that day, or its last instant when `end_of_range` (a "to" field), so
+/// that "to 2024-05-01" keeps that whole day.
+pub fn parse_time_input(
+    text: &str,
+    end_of_range: bool,
+    offset_at: &dyn Fn(Timestamp) -> i32,
+) -> TimeInput {
+    let text = text.trim();
+    if text.is_empty() {
+        return TimeInput::Empty;
+    }
+    let (wall, offset) = split_zone(text);
+    let wall = wall.trim();
+    let (date, clock) = match wall.split_once(['T', 't', ' ']) {
+        Some((date, clock)) => (date, Some(clock.trim())),
+        None => (wall, None),
+    };
+    let clock = match clock {
+        None if end_of_range => "23:59:59.9999999".to_string(),
+        None => "00:00:00".to_string(),
+        // `HH:MM` is allowed: seconds default to 0.
+        Some(clock) if clock.matches(':').count() == 1 => format!("{clock}:00"),
+        Some(clock) => clock.to_string(),
+    };
+    let Some(wall_time) = Timestamp::parse_iso(&format!("{date}T{clock}Z")) else {
+        return TimeInput::Invalid;
+    };
+    let offset = match offset {
+        Some(Some(minutes)) => minutes,
+        Some(None) => return TimeInput::Invalid,
+        // The offset at the wall time read as UTC is off by the offset itself near a
+        // daylight-saving change; asking again at the corrected time settles it.
+        None => {
+            let first = offset_at(wall_time);
+            offset_at(shift(wall_time, -first).unwrap_or(wall_time))
+        }
+    };
+    shift(wall_time, -offset).map_or(TimeInput::Invalid, TimeInput::Valid)
+}
+
+/// The time `minutes` later (earlier when negative), if it stays in range.
+fn shift(time: Timestamp, minutes: i32) -> Option<Timestamp> {
+    let ticks = i128::from(time.0)
+        + i128::from(minutes) * 60 * i128::from(logonscope_core::time::TICKS_PER_SECOND);
+    u64::try_from(ticks).ok().map(Timestamp)
+}
+
+/// Splits a trailing zone off a time: `Z` is 0, `+HH:MM` / `-HHMM` its minutes
+/// (`Some(None)` when it is malformed), none `None`.
+fn split_zone(text: &str) -> (&str, Option<Option<i32>>) {
+    if let Some(wall) = text.strip_suffix(['Z', 'z']) {
+        return (wall, Some(Some(0)));
+    }
+    // A zone sign comes after the time: look only past the date's own dashes.
+    let Some(clock_at) = text.find(['T', 't', ' ']) else {
+        return (text, None);
+    };
+    let Some(sign_at) = text[clock_at..].rfind(['+', '-']).map(|at| at + clock_at) else {
+        return (text, None);
+    };
+    let (wall, zone) = text.split_at(sign_at);
+    let sign = if zone.starts_with('-') { -1 } else { 1 };
+    let digits: String = zone[1..].chars().filter(|c| *c != ':').collect();
+    let minutes = (digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| {
+            let hours: i32 = digits[..2].parse().ok()?;
+            let minutes: i32 = digits[2..].parse().ok()?;
+            (hours <= 14 && minutes < 60).then_some(sign * (hours * 60 + minutes))
+        })
+        .flatten();
+    (wall, Some(minutes))
+}
+
+/// A trimmed, lower-cased search string.
+#[derive(Debug, Clone)]
+struct Needle {
+    lower: String,
+}
+
+impl Needle {
+    /// `None` for a blank field, which keeps everything.
+    fn new(text: &str) -> Option<Needle> {
+        let trimmed = text.trim();
+        (!trimmed.is_empty()).then(|| Needle {
+            lower: trimmed.to_lowercase(),
+        })
+    }
+
+    fn found_in(&self, haystack: &str) -> bool {
+        contains_ignore_case(haystack, &self.lower)
+    }
+
+    fn found_in_any(&self, haystacks: &[Option<&str>]) -> bool {
+        haystacks.iter().flatten().any(|h| self.found_in(h))
+    }
+
+    /// Whether the needle is in `DOMAIN\user` (as the table writes the account), tested
+    /// without building that string: inside either part, or across the backslash.
+    fn found_in_account(&self, domain: Option<&str>, user: Option<&str>) -> bool {
+        if user.is_some_and(|u| self.found_in(u)) || domain.is_some_and(|d| self.found_in(d)) {
+            return true;
+        }
+        let Some(domain) = domain else {
+            return false;
+        };
+        let user = user.unwrap_or("");
+        self.lower.match_indices('\\').any(|(at, _)| {
+            ends_with_ignore_case(domain, &self.lower[..at])
+                && starts_with_ignore_case(user, &self.lower[at + 1..])
+        })
+    }
+}
+
+/// Whether `haystack` contains `needle_lower` (already lower-case), ignoring case. Allocates
+/// only for a non-ASCII needle.
+pub(crate) fn contains_ignore_case(haystack: &str, needle_lower: &str) -> bool {
+    if needle_lower.is_empty() {
+        return true;
+    }
+    if needle_lower.is_ascii() {
+        let needle = needle_lower.as_bytes();
+        let (first, rest) = (needle[0], &needle[1..]);
+        let first_upper = first.to_ascii_uppercase();
+        // Test the first byte before the rest: most positions fail there.
+        return haystack.as_bytes().windows(needle.len()).any(|window| {
+            (window[0] == first || window[0] == first_upper)
+                && window[1..].eq_ignore_ascii_case(rest)
+        });
+    }
+    haystack.to_lowercase().contains(needle_lower)
+}
+
+fn starts_with_ignore_case(text: &str, prefix_lower: &str) -> bool {
+    if prefix_lower.is_ascii() {
+        return text
+            .as_bytes()
+            .get(..prefix_lower.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix_lower.as_bytes()));
+    }
+    text.to_lowercase().starts_with(prefix_lower)
+}
+
+fn ends_with_ignore_case(text: &str, suffix_lower: &str) -> bool {
+    if suffix_lower.is_ascii() {
+        let bytes = text.as_bytes();
+        return bytes.len() >= suffix_lower.len()
+            && bytes[bytes.len() - suffix_lower.len()..]
+                .eq_ignore_ascii_case(suffix_lower.as_bytes());
+    }
+    text.to_lowercase().ends_with(suffix_lower)
+}
+
+/// Case-insensitive order of two texts, each given as parts read one after the other (so
+/// that `DOMAIN\user` sorts as written without being built). ASCII is compared byte by byte;
+/// the first non-ASCII byte switches to full Unicode lower-casing.
+pub(crate) fn cmp_ignore_case(a: &[&str], b: &[&str]) -> Ordering {
+    let mut left = a.iter().flat_map(|part| part.bytes());
+    let mut right = b.iter().flat_map(|part| part.bytes());
+    loop {
+        match (left.next(), right.next()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(x), Some(y)) if x.is_ascii() && y.is_ascii() => {
+                match x.to_ascii_lowercase().cmp(&y.to_ascii_lowercase()) {
+                    Ordering::Equal => {}
+                    other => return other,
+                }
+            }
+            // Rare: start again with Unicode case folding (lower-casing agrees with the ASCII
+            // comparison on the equal prefix, so the result is the same as if it had been
+            // used from the start).
+            _ => {
+                let left = a
+                    .iter()
+                    .flat_map(|part| part.chars())
+                    .flat_map(char::to_lowercase);
+                let right = b
+                    .iter()
+                    .flat_map(|part| part.chars())
+                    .flat_map(char::to_lowercase);
+                return left.cmp(right);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use logonscope_core::report::{ExplicitCredential, RdpAction, RdpEvent};
+
+    fn at(iso: &str) -> Timestamp {
+        Timestamp::parse_iso(iso).unwrap()
+    }
+
+    fn session(user: &str, start: Option<&str>, end: Option<&str>) -> Session {
+        let mut s = Session::new("WKS01.corp.local", "0x1a2b3c");
+        s.user = Some(user.to_string());
+        s.domain = Some("CORP".to_string());
+        s.user_sid = Some("S-1-5-21-1-2-3-1104".to_string());
+        s.logon_type = Some(10);
+        s.logon_type_name = Some("RemoteInteractive".to_string());
+        s.start = start.map(at);
+        s.end = end.map(at);
+        s.source_ip = Some("10.0.0.5".to_string());
+        s.workstation = Some("LAPTOP-7".to_string());
+        s.auth_package = Some("Negotiate".to_string());
+        s.logon_process = Some("User32 ".to_string());
+        s
+    }
+
+    #[test]
+    fn empty_filter_keeps_everything() {
+        let filter = SessionFilter::default();
+        assert!(filter.is_empty());
+        assert!(filter.matches(&Session::new("A", "0x1")));
+        let blank = SessionFilter {
+            user: "   ".to_string(),
+            ..SessionFilter::default()
+        };
+        assert!(blank.is_empty());
+        let hiding = SessionFilter {
+            hide_system: true,
+            ..SessionFilter::default()
+        };
+        assert!(!hiding.is_empty());
+    }
+
+    #[test]
+    fn user_matches_plain_and_domain_qualified_names() {
+        let s = session("Alice", None, None);
+        for needle in [
+            "alice",
+            "ALI",
+            "corp\\alice",
+            "rp\\al",
+            "CORP\\",
+            "\\alice",
+            "corp",
+        ] {
+            let filter = SessionFilter {
+                user: needle.to_string(),
+                ..SessionFilter::default()
+            };
+            assert!(filter.matches(&s), "{needle}");
+        }
+        for needle in ["bob", "corp\\bob", "other\\alice", "alice\\corp"] {
+            let filter = SessionFilter {
+                user: needle.to_string(),
+                ..SessionFilter::default()
+            };
+            assert!(!filter.matches(&s), "{needle}");
+        }
+    }
+
+    #[test]
+    fn computer_source_types_and_reasons() {
+        let s = session("alice", None, None);
+        let matches = |filter: SessionFilter| filter.matches(&s);
+        assert!(matches(SessionFilter {
+            computer: "wks01".into(),
+            ..Default::default()
+        }));
+        assert!(!matches(SessionFilter {
+            computer: "srv".into(),
+            ..Default::default()
+        }));
+        assert!(matches(SessionFilter {
+            source: "10.0.0".into(),
+            ..Default::default()
+        }));
+        assert!(matches(SessionFilter {
+            source: "laptop".into(),
+            ..Default::default()
+        }));
+        assert!(!matches(SessionFilter {
+            source: "192.168".into(),
+            ..Default::default()
+        }));
+        assert!(matches(SessionFilter {
+            logon_types: BTreeSet::from([3, 10]),
+            ..Default::default()
+        }));
+        assert!(!matches(SessionFilter {
+            logon_types: BTreeSet::from([2]),
+            ..Default::default()
+        }));
+        assert!(matches(SessionFilter {
+            end_reasons: BTreeSet::from([EndReason::LogEnd]),
+            ..Default::default()
+        }));
+        assert!(!matches(SessionFilter {
+            end_reasons: BTreeSet::from([EndReason::Logoff, EndReason::Shutdown]),
+            ..Default::default()
+        }));
+        // A session of unknown logon type is not of any chosen type.
+        let mut orphan = s.clone();
+        orphan.logon_type = None;
+        let typed = SessionFilter {
+            logon_types: BTreeSet::from([10]),
+            ..Default::default()
+        };
+        assert!(!typed.matches(&orphan));
+    }
+
+    #[test]
+    fn time_range_keeps_overlapping_and_open_ended_sessions() {
+        let range = SessionFilter {
+            from: Some(at("2024-05-01T10:00:00Z")),
+            to: Some(at("2024-05-01T12:00:00Z")),
+            ..Default::default()
+        };
+        let keeps =
+            |start: Option<&str>, end: Option<&str>| range.matches(&session("alice", start, end));
+        // Inside, straddling either edge, and covering the range.
+        assert!(keeps(
+            Some("2024-05-01T10:30:00Z"),
+            Some("2024-05-01T11:00:00Z")
+        ));
+        assert!(keeps(
+            Some("2024-05-01T09:00:00Z"),
+            Some("2024-05-01T10:00:00Z")
+        ));
+        assert!(keeps(
+            Some("2024-05-01T11:59:00Z"),
+            Some("2024-05-01T13:00:00Z")
+        ));
+        assert!(keeps(
+            Some("2024-05-01T08:00:00Z"),
+            Some("2024-05-01T14:00:00Z")
+        ));
+        // Wholly before or after.
+        assert!(!keeps(
+            Some("2024-05-01T08:00:00Z"),
+            Some("2024-05-01T09:59:59Z")
+        ));
+        assert!(!keeps(
+            Some("2024-05-01T12:00:01Z"),
+            Some("2024-05-01T13:00:00Z")
+        ));
+        // Open-ended: orphan (no start) ending after from; open session started before to.
+        assert!(keeps(None, Some("2024-05-01T11:00:00Z")));
+        assert!(!keeps(None, Some("2024-05-01T09:00:00Z")));
+        assert!(keeps(Some("2024-05-01T07:00:00Z"), None));
+        assert!(!keeps(Some("2024-05-01T12:30:00Z"), None));
+        assert!(keeps(None, None));
+        // Only one bound.
+        let from_only = SessionFilter {
+            from: Some(at("2024-05-01T10:00:00Z")),
+            ..Default::default()
+        };
+        assert!(!from_only.matches(&session(
+            "alice",
+            Some("2024-05-01T08:00:00Z"),
+            Some("2024-05-01T09:00:00Z")
+        )));
+        assert!(from_only.matches(&session("alice", Some("2030-01-01T00:00:00Z"), None)));
+    }
+
+    #[test]
+    fn hide_system_uses_the_accounts_rule() {
+        let filter = SessionFilter {
+            hide_system: true,
+            ..Default::default()
+        };
+        assert!(filter.matches(&session("alice", None, None)));
+        let mut system = session("SYSTEM", None, None);
+        system.user_sid = Some("S-1-5-18".to_string());
+        assert!(!filter.matches(&system));
+        let machine = session("WKS01$", None, None);
+        assert!(!filter.matches(&machine));
+    }
+
+    #[test]
+    fn free_text_searches_every_text_field() {
+        let mut s = session("alice", None, None);
+        s.linked_logon_id = Some("0x99aa".to_string());
+        s.process_name = Some("C:\\Windows\\System32\\svchost.exe".to_string());
+        s.explicit_credentials.push(ExplicitCredential {
+            time: at("2024-05-01T10:00:00Z"),
+            record_id: 1,
+            target_user: Some("backup_svc".to_string()),
+            target_domain: Some("CORP".to_string()),
+            target_server: Some("fileserver".to_string()),
+            target_info: None,
+            process_name: None,
+            source_ip: None,
+        });
+        s.rdp_events.push(RdpEvent {
+            time: at("2024-05-01T10:00:00Z"),
+            record_id: 2,
+            action: RdpAction::Disconnect,
+            session_name: Some("RDP-Tcp#3".to_string()),
+            client_name: Some("HOME-PC".to_string()),
+            client_address: Some("203.0.113.9".to_string()),
+        });
+        for needle in [
+            "0x1a2b3c",
+            "0X99AA",
+            "1-2-3-1104",
+            "corp\\alice",
+            "remoteinter",
+            "negotiate",
+            "user32",
+            "svchost",
+            "log end",
+            "log_end",
+            "backup_svc",
+            "fileserver",
+            "home-pc",
+            "203.0.113",
+            "wks01",
+        ] {
+            let filter = SessionFilter {
+                text: needle.to_string(),
+                ..Default::default()
+            };
+            assert!(filter.matches(&s), "{needle}");
+        }
+        let filter = SessionFilter {
+            text: "mallory".to_string(),
+            ..Default::default()
+        };
+        assert!(!filter.matches(&s));
+    }
+
+    #[test]
+    fn non_ascii_text_matches_ignoring_case() {
+        let s = session("Jürgen", None, None);
+        let filter = SessionFilter {
+            user: "JÜRG".to_string(),
+            ..Default::default()
+        };
+        assert!(filter.matches(&s));
+        assert!(contains_ignore_case("ÉCOLE", "éc"));
+        assert!(!contains_ignore_case("ÉCOLE", "ex"));
+    }
+
+    #[test]
+    fn time_inputs_accept_what_analysts_type() {
+        let utc = |_: Timestamp| 0;
+        let parse = |text: &str, end: bool| parse_time_input(text, end, &utc);
+        assert_eq!(parse("", false), TimeInput::Empty);
+        assert_eq!(parse("   ", true), TimeInput::Empty);
+        assert_eq!(
+            parse("2024-05-01 10:00", false),
+            TimeInput::Valid(at("2024-05-01T10:00:00Z"))
+        );
+        assert_eq!(
+            parse(" 2024-05-01T10:00:30.5 ", false),
+            TimeInput::Valid(at("2024-05-01T10:00:30.5Z"))
+        );
+        assert_eq!(
+            parse("2024-05-01", false),
+            TimeInput::Valid(at("2024-05-01T00:00:00Z"))
+        );
+        assert_eq!(
+            parse("2024-05-01", true),
+            TimeInput::Valid(at("2024-05-01T23:59:59.9999999Z"))
+        );
+        assert_eq!(
+            parse("2024-05-01 12:34:56Z", false),
+            TimeInput::Valid(at("2024-05-01T12:34:56Z"))
+        );
+        // What the page writes in the browser's zone reads back as the same instant.
+        assert_eq!(
+            parse("2024-05-01 14:34:56+02:00", false),
+            TimeInput::Valid(at("2024-05-01T12:34:56Z"))
+        );
+        assert_eq!(
+            parse("2024-05-01 07:04:56-0530", false),
+            TimeInput::Valid(at("2024-05-01T12:34:56Z"))
+        );
+        for bad in [
+            "yesterday",
+            "2024-13-01",
+            "2024-05-01 25:00",
+            "2024-05-01 10",
+            "2024-05-01 10:00+2",
+            "10:00",
+        ] {
+            assert_eq!(parse(bad, false), TimeInput::Invalid, "{bad}");
+        }
+    }
+
+    #[test]
+    fn time_inputs_without_a_zone_are_in_the_page_zone() {
+        let paris_summer = |_: Timestamp| 120;
+        assert_eq!(
+            parse_time_input("2024-05-01 10:00", false, &paris_summer),
+            TimeInput::Valid(at("2024-05-01T08:00:00Z"))
+        );
+        // An explicit zone wins over the page's.
+        assert_eq!(
+            parse_time_input("2024-05-01 10:00Z", false, &paris_summer),
+            TimeInput::Valid(at("2024-05-01T10:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn choices_list_what_the_report_holds() {
+        let mut sessions = vec![
+            session("a", None, None),
+            session("b", None, None),
+            session("c", None, None),
+        ];
+        sessions[1].logon_type = Some(3);
+        sessions[2].logon_type = None;
+        sessions[2].end_reason = EndReason::Logoff;
+        let choices = FilterChoices::of(&sessions);
+        assert_eq!(choices.logon_types, vec![(3, 1), (10, 1)]);
+        assert_eq!(
+            choices.end_reasons,
+            vec![(EndReason::Logoff, 1), (EndReason::LogEnd, 2)]
+        );
+    }
+
+    #[test]
+    fn compares_ignoring_case_across_parts() {
+        assert_eq!(cmp_ignore_case(&["alice"], &["ALICE"]), Ordering::Equal);
+        assert_eq!(cmp_ignore_case(&["Bob"], &["alice"]), Ordering::Greater);
+        assert_eq!(cmp_ignore_case(&["al"], &["alice"]), Ordering::Less);
+        assert_eq!(
+            cmp_ignore_case(&["CORP", "\\", "bob"], &["corp\\alice"]),
+            Ordering::Greater
+        );
+        assert_eq!(cmp_ignore_case(&["Émile"], &["émile"]), Ordering::Equal);
+        assert_eq!(cmp_ignore_case(&["zoë"], &["ZOE"]), Ordering::Greater);
+    }
+}

@@ -1,0 +1,390 @@
+//! The page: a header (open, demo, export, zone, status), the loaded files with their
+//! progress and errors, the tabs of the views, and the session detail panel. Files may be
+//! dropped anywhere on the page.
+
+use leptos::ev;
+use leptos::prelude::*;
+use logonscope_core::export::write_report_json;
+use logonscope_view::zone::Zone;
+use wasm_bindgen::JsCast;
+use web_sys::{File, FileList, HtmlInputElement};
+
+use super::download;
+use super::loader;
+use super::state::{AppState, FileProgress, Phase, Tab};
+use super::views::coverage::CoverageView;
+use super::views::detail::SessionDetail;
+use super::views::failures::FailuresView;
+use super::views::sessions::SessionsView;
+use super::views::timeline::TimelineView;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::new();
+    provide_context(state);
+    let dragging = RwSignal::new(false);
+
+    let on_drop = move |event: ev::DragEvent| {
+        event.prevent_default();
+        dragging.set(false);
+        if let Some(files) = event.data_transfer().and_then(|d| d.files()) {
+            loader::load_files(state, files_of(&files));
+        }
+    };
+    let on_key = move |event: ev::KeyboardEvent| on_page_key(state, &event);
+
+    view! {
+        <div
+            class="app"
+            class:app-dragging=move || dragging.get()
+            on:dragover=move |event: ev::DragEvent| {
+                event.prevent_default();
+                dragging.set(true);
+            }
+            on:dragleave=move |_| dragging.set(false)
+            on:drop=on_drop
+            on:keydown=on_key
+        >
+            <Header/>
+            <FileList/>
+            <Show when=move || state.analysis.with(Option::is_some) fallback=Welcome>
+                <Tabs/>
+                <main class="app-view">
+                    {move || match state.tab.get() {
+                        Tab::Sessions => view! { <SessionsView/> }.into_any(),
+                        Tab::Timeline => view! { <TimelineView/> }.into_any(),
+                        Tab::Failures => view! { <FailuresView/> }.into_any(),
+                        Tab::Coverage => view! { <CoverageView/> }.into_any(),
+                    }}
+                </main>
+                <SessionDetail/>
+            </Show>
+        </div>
+    }
+}
+
+/// Shortcuts that work anywhere but in a text field: 1-4 switch tabs.
+fn on_page_key(state: AppState, event: &ev::KeyboardEvent) {
+    let typing = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+    if typing || event.ctrl_key() || event.meta_key() || event.alt_key() {
+        return;
+    }
+    let tab = match event.key().as_str() {
+        "1" => Tab::Sessions,
+        "2" => Tab::Timeline,
+        "3" => Tab::Failures,
+        "4" => Tab::Coverage,
+        _ => return,
+    };
+    if state.analysis.with_untracked(Option::is_some) {
+        state.tab.set(tab);
+    }
+}
+
+fn files_of(list: &FileList) -> Vec<File> {
+    (0..list.length()).filter_map(|i| list.item(i)).collect()
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let on_pick = move |event: ev::Event| {
+        let Some(input) = event
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        if let Some(files) = input.files() {
+            loader::load_files(state, files_of(&files));
+        }
+        // Picking the same files again must load them again.
+        input.set_value("");
+    };
+    let export = move |_| {
+        let Some(analysis) = state.analysis.get_untracked() else {
+            return;
+        };
+        let mut json = Vec::new();
+        let outcome = write_report_json(&analysis.report, &mut json)
+            .map_err(|e| e.to_string())
+            .and_then(|()| download::save("logonscope-report.json", "application/json", &json));
+        if let Err(message) = outcome {
+            state.load.update(|load| load.message = Some(message));
+        }
+    };
+    let working = move || state.load.with(|l| l.phase == Phase::Working);
+    let no_report = move || state.analysis.with(Option::is_none);
+
+    view! {
+        <header class="header">
+            <div class="header-brand">
+                <span class="header-logo">"logonscope"</span>
+                <span class="header-tagline">"Who logged on, when, from where, for how long"</span>
+            </div>
+            <div class="header-actions">
+                <label class="button button-primary">
+                    "Open EVTX files…"
+                    <input
+                        type="file"
+                        multiple
+                        accept=".evtx,application/octet-stream"
+                        class="visually-hidden"
+                        on:change=on_pick
+                    />
+                </label>
+                <button class="button" data-testid="demo" on:click=move |_| loader::load_demo(state)>
+                    "Load demo log"
+                </button>
+                <button
+                    class="button"
+                    data-testid="export-json"
+                    disabled=no_report
+                    on:click=export
+                    title="The whole report as JSON (the format of the command-line tool)"
+                >
+                    "Export JSON"
+                </button>
+                <ZoneSwitch/>
+            </div>
+            <div class="header-status">
+                <Status/>
+                <Show when=working>
+                    <button
+                        class="button button-small"
+                        data-testid="cancel"
+                        on:click=move |_| loader::cancel(state)
+                    >
+                        "Cancel"
+                    </button>
+                </Show>
+            </div>
+            <Summary/>
+        </header>
+    }
+}
+
+/// UTC (the analysts' default) or the browser's zone.
+#[component]
+fn ZoneSwitch() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <div class="zone-switch" role="group" aria-label="Time zone">
+            <button
+                class="button button-small"
+                data-testid="zone-utc"
+                aria-pressed=move || (state.zone.get() == Zone::Utc).to_string()
+                on:click=move |_| state.zone.set(Zone::Utc)
+            >
+                "UTC"
+            </button>
+            <button
+                class="button button-small"
+                data-testid="zone-local"
+                aria-pressed=move || (state.zone.get() == Zone::Local).to_string()
+                on:click=move |_| state.zone.set(Zone::Local)
+            >
+                "Local time"
+            </button>
+        </div>
+    }
+}
+
+/// The status line with the overall progress (bytes and records).
+#[component]
+fn Status() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let text = move || {
+        state.load.with(|load| match load.phase {
+            Phase::Idle => load
+                .message
+                .clone()
+                .unwrap_or_else(|| "Drop Security.evtx files anywhere on the page.".to_string()),
+            Phase::Working => {
+                let (done, all) = load.bytes();
+                if all == 0 {
+                    load.message.clone().unwrap_or_else(|| "Starting…".to_string())
+                } else {
+                    format!(
+                        "Reading {} of {} · {} records",
+                        megabytes(done),
+                        megabytes(all),
+                        thousands(load.records())
+                    )
+                }
+            }
+            Phase::Done | Phase::Error => load.message.clone().unwrap_or_default(),
+        })
+    };
+    let fraction = move || {
+        state.load.with(|load| {
+            let (done, all) = load.bytes();
+            if all == 0 { 0.0 } else { done as f64 / all as f64 }
+        })
+    };
+    view! {
+        <div
+            class="status"
+            data-testid="status"
+            data-state=move || state.load.with(|l| l.phase.as_str())
+            role="status"
+            aria-live="polite"
+        >
+            <span class="status-text">{text}</span>
+            <Show when=move || state.load.with(|l| l.phase == Phase::Working)>
+                <progress class="status-progress" max="1" value=fraction></progress>
+            </Show>
+        </div>
+    }
+}
+
+/// Counts of the report: sessions (unfiltered), failed logons, files, warnings.
+#[component]
+fn Summary() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let count = move |pick: fn(&logonscope_core::Report) -> usize| {
+        move || {
+            state
+                .analysis
+                .with(|a| a.as_ref().map_or(0, |a| pick(&a.report)))
+        }
+    };
+    let sessions = count(|r| r.sessions.len());
+    let failures = count(|r| r.failures.len());
+    let warnings = count(|r| r.warnings.len());
+    view! {
+        <Show when=move || state.analysis.with(Option::is_some)>
+            <div class="summary">
+                <span>
+                    <strong data-testid="session-count">{move || sessions().to_string()}</strong>
+                    " sessions"
+                </span>
+                <span>
+                    <strong>{move || thousands(failures() as u64)}</strong>
+                    " failed logons"
+                </span>
+                <span>
+                    <strong>{move || thousands(warnings() as u64)}</strong>
+                    " warnings"
+                </span>
+            </div>
+        </Show>
+    }
+}
+
+/// The files of the load, each with its progress and, if it failed, its error.
+#[component]
+fn FileList() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <ul class="files">
+            <For
+                each=move || state.load.with(|l| l.files.clone().into_iter().enumerate().collect::<Vec<_>>())
+                key=|(index, file)| (*index, file.clone())
+                children=move |(_, file)| view! { <FileRow file/> }
+            />
+        </ul>
+    }
+}
+
+#[component]
+fn FileRow(file: FileProgress) -> impl IntoView {
+    let fraction = if file.size == 0 {
+        1.0
+    } else {
+        file.bytes_done as f64 / file.size as f64
+    };
+    let state_text = if file.done {
+        format!("{} records", thousands(file.records))
+    } else {
+        format!("{} of {}", megabytes(file.bytes_done), megabytes(file.size))
+    };
+    let error = file.error.clone().map(|error| {
+        view! {
+            <div class="file-error" data-testid="file-error" role="alert">
+                <strong>{file.name.clone()}</strong>
+                ": "
+                {error}
+            </div>
+        }
+    });
+    view! {
+        <li class="file" data-testid="file-status" class:file-failed=file.error.is_some()>
+            <span class="file-name">{file.name.clone()}</span>
+            <span class="file-size">{megabytes(file.size)}</span>
+            <progress class="file-progress" max="1" value=fraction></progress>
+            <span class="file-state">{state_text}</span>
+            {error}
+        </li>
+    }
+}
+
+#[component]
+fn Tabs() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <nav class="tabs" role="tablist">
+            {Tab::ALL
+                .into_iter()
+                .enumerate()
+                .map(|(index, tab)| {
+                    view! {
+                        <button
+                            role="tab"
+                            class="tab"
+                            data-testid=format!("tab-{}", tab.key())
+                            aria-selected=move || (state.tab.get() == tab).to_string()
+                            title=format!("{} (key {})", tab.title(), index + 1)
+                            on:click=move |_| state.tab.set(tab)
+                        >
+                            {tab.title()}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </nav>
+    }
+}
+
+/// What the page shows before anything is loaded.
+#[component]
+fn Welcome() -> impl IntoView {
+    view! {
+        <section class="welcome">
+            <h1>"Drop Security.evtx files here"</h1>
+            <p>
+                "logonscope reconstructs every logon session from Windows Security logs: user, "
+                "logon type, source address, start, end, duration, how it ended, RDP "
+                "disconnects, explicit credentials, admin rights, and the failed logons beside them."
+            </p>
+            <p>
+                "Several files at once are fine (several computers, overlapping exports). "
+                "Everything happens in this browser tab: the files are never uploaded."
+            </p>
+        </section>
+    }
+}
+
+fn megabytes(bytes: u64) -> String {
+    if bytes < 1_000_000 {
+        format!("{:.0} kB", bytes as f64 / 1_000.0)
+    } else {
+        format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+    }
+}
+
+/// 1234567 -> "1,234,567".
+fn thousands(value: u64) -> String {
+    let digits = value.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}

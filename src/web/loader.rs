@@ -1,0 +1,662 @@
+//! Loading files in workers: the page's side of the scan protocol.
+//!
+//! Each file's header is read on the page (4 KiB, by `Blob.slice`); its chunks are split into
+//! ranges ([`plan_ranges`]) that idle workers take one at a time, so every core is busy and a
+//! fast worker takes more. Workers send back batches of chunk scans as transferred buffers;
+//! the page merges them per file ([`FileScan`]) and analyses the files once they are read
+//! (and, for several files, after each one, so that sessions appear early). Nothing here
+//! decides anything about sessions: that is the core's job.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::Arc;
+
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use leptos::prelude::*;
+use logonscope_core::analyze;
+use logonscope_core::protocol::{FromWorker, ToWorker, decode_scans, plan_ranges};
+use logonscope_core::raw::RawRecord;
+use logonscope_core::scan::{
+    FileError, FileScan, HEADER_PROBE_SIZE, ScannedFile, check_header, unreadable_file,
+};
+use logonscope_synth::DEMO_SEED;
+use logonscope_view::raw::RecordLocator;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{File, MessageEvent, Worker};
+
+use super::state::{Analysis, AppState, FileProgress, LoadState, Phase, RawView};
+
+/// The worker's loader script, which Trunk writes next to the page (`data-loader-shim`).
+const WORKER_SCRIPT: &str = "logonscope-worker_loader.js";
+
+thread_local! {
+    /// The page's one loader. Workers and files are not `Send`, so they live here rather than
+    /// in signals; components reach them through the functions of this module.
+    static LOADER: RefCell<Loader> = RefCell::new(Loader::default());
+}
+
+#[derive(Default)]
+struct Loader {
+    state: Option<AppState>,
+    pool: Vec<Slot>,
+    /// Bumped by every new load or cancel: replies and header reads of an older load are
+    /// ignored.
+    generation: u32,
+    load: Option<Load>,
+    /// The files of the last load, kept to read raw records back.
+    files: Vec<File>,
+    raw: Option<RawRequest>,
+    next_request: u32,
+}
+
+/// One worker and what it is doing.
+struct Slot {
+    worker: Worker,
+    ready: bool,
+    job: Option<u32>,
+    /// Requests that arrived before the worker was ready.
+    waiting: Vec<(ToWorker, Option<File>)>,
+    _on_message: ReplyHandler,
+}
+
+/// A load in progress.
+struct Load {
+    files: Vec<LoadingFile>,
+    queue: VecDeque<(u32, u64, u64)>,
+    jobs: HashMap<u32, Job>,
+    next_job: u32,
+    locator: RecordLocator,
+    /// Files whose header has not been read yet.
+    headers_pending: usize,
+}
+
+/// A range of chunks given to a worker, and how many of them came back.
+#[derive(Clone, Copy)]
+struct Job {
+    file: u32,
+    first: u64,
+    end: u64,
+    received: u64,
+}
+
+struct LoadingFile {
+    file: File,
+    scan: Option<FileScan>,
+    chunks_left: u64,
+    scanned: Option<ScannedFile>,
+    /// A job that failed part-way: its message goes into the file's errors.
+    failures: Vec<String>,
+}
+
+/// The raw-record request in flight.
+struct RawRequest {
+    session: u32,
+    ids: Vec<u32>,
+    records: Vec<RawRecord>,
+    messages: Vec<String>,
+}
+
+/// Loads `files` (replacing what was loaded), reading them in workers.
+pub fn load_files(state: AppState, files: Vec<File>) {
+    if files.is_empty() {
+        return;
+    }
+    let generation = LOADER.with_borrow_mut(|loader| {
+        loader.reset(state);
+        loader.files = files.clone();
+        loader.load = Some(Load {
+            files: files
+                .iter()
+                .map(|file| LoadingFile {
+                    file: file.clone(),
+                    scan: None,
+                    chunks_left: 0,
+                    scanned: None,
+                    failures: Vec::new(),
+                })
+                .collect(),
+            queue: VecDeque::new(),
+            jobs: HashMap::new(),
+            next_job: 0,
+            locator: RecordLocator::default(),
+            headers_pending: files.len(),
+        });
+        loader.generation
+    });
+    state.analysis.set(None);
+    state.selected.set(None);
+    state.raw.set(RawView::default());
+    state.load.set(LoadState {
+        phase: Phase::Working,
+        files: files
+            .iter()
+            .map(|file| FileProgress {
+                name: file.name(),
+                size: file.size() as u64,
+                ..FileProgress::default()
+            })
+            .collect(),
+        message: None,
+    });
+    for (index, file) in files.into_iter().enumerate() {
+        wasm_bindgen_futures::spawn_local(read_header(generation, index, file));
+    }
+}
+
+/// Asks a worker for the demo log, then loads it like a dropped file.
+pub fn load_demo(state: AppState) {
+    LOADER.with_borrow_mut(|loader| {
+        loader.reset(state);
+        loader.send(0, ToWorker::Demo { seed: DEMO_SEED }, None);
+    });
+    state.analysis.set(None);
+    state.load.set(LoadState {
+        phase: Phase::Working,
+        files: Vec::new(),
+        message: Some("Writing the demo log…".to_string()),
+    });
+}
+
+/// Stops loading: the workers are stopped and nothing is shown.
+pub fn cancel(state: AppState) {
+    LOADER.with_borrow_mut(|loader| loader.reset(state));
+    state.load.update(|load| {
+        load.phase = Phase::Idle;
+        load.message = Some("Loading was cancelled.".to_string());
+    });
+}
+
+/// Reads the records behind session `session` back from the files, into `state.raw`.
+pub fn load_raw(state: AppState, session: u32) {
+    let Some(analysis) = state.analysis.get_untracked() else {
+        return;
+    };
+    let Some(found) = analysis.report.sessions.get(session as usize) else {
+        return;
+    };
+    // Group the wanted records by the chunk that holds them: one request per chunk.
+    let mut by_place: BTreeMap<(u32, u64), Vec<u64>> = BTreeMap::new();
+    for id in &found.record_ids {
+        if let Some(place) = analysis.locator.locate(&found.computer, *id).first() {
+            by_place.entry(*place).or_default().push(*id);
+        }
+    }
+    if by_place.is_empty() {
+        state.raw.set(RawView {
+            session: Some(session),
+            pending: false,
+            records: Vec::new(),
+            message: Some("The records of this session are not in the loaded files.".to_string()),
+        });
+        return;
+    }
+    state.raw.set(RawView {
+        session: Some(session),
+        pending: true,
+        ..RawView::default()
+    });
+    let computer = found.computer.clone();
+    LOADER.with_borrow_mut(|loader| {
+        loader.state = Some(state);
+        let mut ids = Vec::new();
+        for ((file, chunk), record_ids) in by_place {
+            let Some(blob) = loader.files.get(file as usize).cloned() else {
+                continue;
+            };
+            let request = loader.next_request;
+            loader.next_request += 1;
+            ids.push(request);
+            let slot = request as usize % loader.pool.len().max(1);
+            loader.send(
+                slot,
+                ToWorker::Render {
+                    request,
+                    chunk,
+                    computer: computer.clone(),
+                    record_ids,
+                },
+                Some(blob),
+            );
+        }
+        loader.raw = Some(RawRequest {
+            session,
+            ids,
+            records: Vec::new(),
+            messages: Vec::new(),
+        });
+    });
+}
+
+/// Reads the header of file `index` and plans its chunks.
+async fn read_header(generation: u32, index: usize, file: File) {
+    let size = file.size() as u64;
+    let probe = match file.slice_with_f64_and_f64(0.0, HEADER_PROBE_SIZE.min(size) as f64) {
+        Ok(piece) => JsFuture::from(piece.array_buffer())
+            .await
+            .map(|buffer| Uint8Array::new(&buffer).to_vec())
+            .map_err(describe),
+        Err(e) => Err(describe(e)),
+    };
+    LOADER.with_borrow_mut(|loader| {
+        if loader.generation != generation {
+            return;
+        }
+        loader.header_read(index, probe);
+    });
+}
+
+impl Loader {
+    /// Stops every worker and forgets the current load; a new pool starts on demand.
+    fn reset(&mut self, state: AppState) {
+        for slot in self.pool.drain(..) {
+            slot.worker.terminate();
+        }
+        self.generation = self.generation.wrapping_add(1);
+        self.load = None;
+        self.raw = None;
+        self.state = Some(state);
+        self.start_pool();
+    }
+
+    fn start_pool(&mut self) {
+        let count = web_sys::window()
+            .map(|w| w.navigator().hardware_concurrency() as usize)
+            .unwrap_or(1)
+            .clamp(1, 16);
+        let generation = self.generation;
+        for index in 0..count {
+            match spawn_worker(generation, index) {
+                Ok((worker, on_message)) => self.pool.push(Slot {
+                    worker,
+                    ready: false,
+                    job: None,
+                    waiting: Vec::new(),
+                    _on_message: on_message,
+                }),
+                Err(message) => {
+                    if let Some(state) = self.state {
+                        fail_all(state, format!("A worker could not start: {message}"));
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Sends a request to worker `slot`, or keeps it until the worker is ready.
+    fn send(&mut self, slot: usize, message: ToWorker, file: Option<File>) {
+        let Some(slot) = self.pool.get_mut(slot) else {
+            return;
+        };
+        if slot.ready {
+            post(&slot.worker, &message, file.as_ref());
+        } else {
+            slot.waiting.push((message, file));
+        }
+    }
+
+    fn header_read(&mut self, index: usize, probe: Result<Vec<u8>, String>) {
+        let Some(state) = self.state else { return };
+        let Some(load) = self.load.as_mut() else { return };
+        let Some(loading) = load.files.get_mut(index) else { return };
+        load.headers_pending -= 1;
+        let name = loading.file.name();
+        let size = loading.file.size() as u64;
+        let layout = probe
+            .map_err(FileError::Io)
+            .and_then(|probe| check_header(&probe, size));
+        match layout {
+            Ok(layout) => {
+                loading.scan = Some(FileScan::new(name, layout, size));
+                loading.chunks_left = layout.chunks;
+                state.load.update(|load| {
+                    if let Some(progress) = load.files.get_mut(index) {
+                        progress.chunks = layout.chunks;
+                        // The header is read: count it as done.
+                        progress.bytes_done = size.min(4096);
+                    }
+                });
+            }
+            Err(error) => loading.scanned = Some(unreadable_file(&name, size, &error)),
+        }
+        if load.headers_pending == 0 {
+            let chunks: Vec<u64> = load.files.iter().map(|f| f.chunks_left).collect();
+            load.queue = plan_ranges(&chunks, self.pool.len()).into();
+            // Files without chunks are read already.
+            for position in 0..load.files.len() {
+                self.finish_file_if_read(position);
+            }
+            self.dispatch();
+            self.finish_if_done();
+        }
+    }
+
+    /// Gives queued ranges to idle, ready workers.
+    fn dispatch(&mut self) {
+        let Some(load) = self.load.as_mut() else { return };
+        for slot in self.pool.iter_mut() {
+            if !slot.ready || slot.job.is_some() {
+                continue;
+            }
+            let Some((file, first, end)) = load.queue.pop_front() else {
+                break;
+            };
+            let job = load.next_job;
+            load.next_job += 1;
+            load.jobs.insert(
+                job,
+                Job {
+                    file,
+                    first,
+                    end,
+                    received: 0,
+                },
+            );
+            slot.job = Some(job);
+            let message = ToWorker::Scan {
+                job,
+                file,
+                first_chunk: first,
+                end_chunk: end,
+            };
+            let blob = load.files.get(file as usize).map(|f| f.file.clone());
+            post(&slot.worker, &message, blob.as_ref());
+        }
+    }
+
+    fn on_message(&mut self, slot: usize, message: FromWorker, bulk: Option<Vec<u8>>) {
+        let Some(state) = self.state else { return };
+        match message {
+            FromWorker::Ready => {
+                if let Some(slot) = self.pool.get_mut(slot) {
+                    slot.ready = true;
+                    for (message, file) in std::mem::take(&mut slot.waiting) {
+                        post(&slot.worker, &message, file.as_ref());
+                    }
+                }
+                self.dispatch();
+            }
+            FromWorker::Scanned {
+                job,
+                file,
+                chunks,
+                bytes,
+                records,
+            } => {
+                if let Some(job) = self.load.as_mut().and_then(|l| l.jobs.get_mut(&job)) {
+                    job.received += chunks;
+                }
+                let scans = bulk
+                    .ok_or_else(|| "a worker sent no scan".to_string())
+                    .and_then(|bulk| decode_scans(&bulk));
+                let Some(loading) = self
+                    .load
+                    .as_mut()
+                    .and_then(|load| load.files.get_mut(file as usize))
+                else {
+                    return;
+                };
+                loading.chunks_left = loading.chunks_left.saturating_sub(chunks);
+                match scans {
+                    Ok(scans) => {
+                        if let Some(load) = self.load.as_mut() {
+                            for scan in &scans {
+                                load.locator.add(file, scan);
+                            }
+                        }
+                        if let Some(scan) = self
+                            .load
+                            .as_mut()
+                            .and_then(|load| load.files.get_mut(file as usize))
+                            .and_then(|f| f.scan.as_mut())
+                        {
+                            for chunk in scans {
+                                scan.add(chunk);
+                            }
+                        }
+                    }
+                    Err(message) => loading.failures.push(message),
+                }
+                state.load.update(|load| {
+                    if let Some(progress) = load.files.get_mut(file as usize) {
+                        progress.bytes_done += bytes;
+                        progress.records += records;
+                        progress.chunks_done += chunks;
+                    }
+                });
+                self.finish_file_if_read(file as usize);
+            }
+            FromWorker::Done { job } | FromWorker::Failed { job, .. } => {
+                if let FromWorker::Failed { message, .. } = &message {
+                    if self.load.is_none() {
+                        // Not a scan: the demo log could not be written.
+                        fail_all(state, message.clone());
+                        return;
+                    }
+                    self.job_failed(job, message.clone());
+                }
+                if let Some(slot) = self.pool.get_mut(slot) {
+                    slot.job = None;
+                }
+                if let Some(load) = self.load.as_mut() {
+                    load.jobs.remove(&job);
+                }
+                self.dispatch();
+                self.finish_if_done();
+            }
+            FromWorker::Rendered {
+                request,
+                records,
+                message,
+            } => self.rendered(state, request, records, message),
+            FromWorker::DemoLog { name } => {
+                let file = bulk.ok_or_else(|| "the demo log is empty".to_string()).and_then(
+                    |bytes| {
+                        let parts = Array::of1(&Uint8Array::from(bytes.as_slice()));
+                        File::new_with_u8_array_sequence(&parts, &name).map_err(describe)
+                    },
+                );
+                // Loading starts outside this borrow of the loader.
+                wasm_bindgen_futures::spawn_local(async move {
+                    match file {
+                        Ok(file) => load_files(state, vec![file]),
+                        Err(message) => fail_all(state, message),
+                    }
+                });
+            }
+        }
+    }
+
+    /// A job stopped early: its unread chunks count as read, with the reason in the file's
+    /// errors, so that the rest of the file (and the other files) are still analysed.
+    fn job_failed(&mut self, job: u32, message: String) {
+        let Some(load) = self.load.as_mut() else { return };
+        let Some(job) = load.jobs.get(&job).copied() else {
+            return;
+        };
+        if let Some(loading) = load.files.get_mut(job.file as usize) {
+            let lost = (job.end - job.first).saturating_sub(job.received);
+            loading.failures.push(format!(
+                "chunks {} to {} could not be read: {message}",
+                job.first + job.received,
+                job.end - 1
+            ));
+            loading.chunks_left = loading.chunks_left.saturating_sub(lost);
+        }
+        self.finish_file_if_read(job.file as usize);
+    }
+
+    /// Completes file `index` once all its chunks are in; analyses early when other files
+    /// are still being read, so that their sessions show up as soon as they are known.
+    fn finish_file_if_read(&mut self, index: usize) {
+        let Some(load) = self.load.as_mut() else { return };
+        let Some(loading) = load.files.get_mut(index) else { return };
+        if loading.chunks_left > 0 || loading.scanned.is_some() {
+            return;
+        }
+        let Some(scan) = loading.scan.take() else { return };
+        let mut scanned = scan.finish();
+        scanned.summary.errors.append(&mut loading.failures);
+        loading.scanned = Some(scanned);
+        if let Some(state) = self.state {
+            let errors = loading.scanned.as_ref().map(|s| s.summary.errors.clone());
+            state.load.update(|load| {
+                if let Some(progress) = load.files.get_mut(index) {
+                    progress.done = true;
+                    progress.bytes_done = progress.size;
+                    progress.error = errors.filter(|e| !e.is_empty()).map(|e| e.join("; "));
+                }
+            });
+        }
+        let all_read = load.files.iter().all(|f| f.scanned.is_some());
+        if !all_read && let Some(state) = self.state {
+            let files: Vec<ScannedFile> = load
+                .files
+                .iter()
+                .filter_map(|f| f.scanned.clone())
+                .collect();
+            let locator = load.locator.clone();
+            state.analysis.set(Some(Arc::new(build_analysis(files, locator))));
+        }
+    }
+
+    /// Analyses the files once every one is read.
+    fn finish_if_done(&mut self) {
+        let Some(state) = self.state else { return };
+        let Some(load) = self.load.as_ref() else { return };
+        if load.headers_pending > 0 || !load.files.iter().all(|f| f.scanned.is_some()) {
+            return;
+        }
+        let Some(load) = self.load.take() else { return };
+        let files: Vec<ScannedFile> = load.files.into_iter().filter_map(|f| f.scanned).collect();
+        // Error only when nothing at all could be read; a partly damaged set is still "done".
+        let nothing_read = files
+            .iter()
+            .all(|f| f.summary.records == 0 && !f.summary.errors.is_empty());
+        let errors: Vec<Option<String>> = files
+            .iter()
+            .map(|f| (!f.summary.errors.is_empty()).then(|| f.summary.errors.join("; ")))
+            .collect();
+        let analysis = build_analysis(files, load.locator);
+        let sessions = analysis.report.sessions.len();
+        state.analysis.set(Some(Arc::new(analysis)));
+        state.load.update(|progress| {
+            for (file, error) in progress.files.iter_mut().zip(errors) {
+                file.done = true;
+                file.bytes_done = file.size;
+                file.error = error;
+            }
+            progress.phase = if nothing_read { Phase::Error } else { Phase::Done };
+            progress.message = Some(if nothing_read {
+                "No file could be read.".to_string()
+            } else {
+                format!("{sessions} sessions reconstructed.")
+            });
+        });
+    }
+
+    fn rendered(
+        &mut self,
+        state: AppState,
+        request: u32,
+        mut records: Vec<RawRecord>,
+        message: Option<String>,
+    ) {
+        let Some(raw) = self.raw.as_mut() else { return };
+        let Some(position) = raw.ids.iter().position(|id| *id == request) else {
+            return;
+        };
+        raw.ids.swap_remove(position);
+        raw.records.append(&mut records);
+        raw.messages.extend(message);
+        if !raw.ids.is_empty() {
+            return;
+        }
+        let Some(mut raw) = self.raw.take() else { return };
+        raw.records.sort_by_key(|r| r.record_id);
+        raw.records.dedup_by_key(|r| r.record_id);
+        state.raw.set(RawView {
+            session: Some(raw.session),
+            pending: false,
+            records: raw.records,
+            message: (!raw.messages.is_empty()).then(|| raw.messages.join("; ")),
+        });
+    }
+}
+
+/// The analysis of read files: the report, the event counts and the record locator.
+fn build_analysis(files: Vec<ScannedFile>, locator: RecordLocator) -> Analysis {
+    let mut event_counts = BTreeMap::new();
+    for file in &files {
+        for event in &file.events {
+            *event_counts.entry(event.header.event_id).or_insert(0) += 1;
+        }
+    }
+    Analysis {
+        report: analyze(files),
+        event_counts,
+        locator,
+    }
+}
+
+fn fail_all(state: AppState, message: String) {
+    state.load.update(|load| {
+        load.phase = Phase::Error;
+        load.message = Some(message);
+    });
+}
+
+/// The handler of a worker's replies (kept alive as long as the worker).
+type ReplyHandler = Closure<dyn FnMut(MessageEvent)>;
+
+/// Starts worker `index`; its replies go to [`Loader::on_message`].
+fn spawn_worker(generation: u32, index: usize) -> Result<(Worker, ReplyHandler), String> {
+    let base = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.base_uri().ok().flatten())
+        .unwrap_or_default();
+    let url = web_sys::Url::new_with_base(WORKER_SCRIPT, &base).map_err(describe)?;
+    let worker = Worker::new(&url.href()).map_err(describe)?;
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let data = event.data();
+        let message = Reflect::get(&data, &"message".into())
+            .ok()
+            .and_then(|m| serde_wasm_bindgen::from_value::<FromWorker>(m).ok());
+        let bulk = Reflect::get(&data, &"bulk".into())
+            .ok()
+            .filter(|b| !b.is_undefined())
+            .map(|b| Uint8Array::new(&b).to_vec());
+        let Some(message) = message else { return };
+        LOADER.with_borrow_mut(|loader| {
+            if loader.generation == generation {
+                loader.on_message(index, message, bulk);
+            }
+        });
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    Ok((worker, on_message))
+}
+
+/// Sends a request, with the file (a `Blob`: only a handle is cloned, not its bytes).
+fn post(worker: &Worker, message: &ToWorker, file: Option<&File>) {
+    let envelope = Object::new();
+    let Ok(message) = serde_wasm_bindgen::to_value(message) else {
+        return;
+    };
+    let _ = Reflect::set(&envelope, &"message".into(), &message);
+    if let Some(file) = file {
+        let _ = Reflect::set(&envelope, &"file".into(), file);
+    }
+    // A worker that cannot be posted to was terminated; its load was reset already.
+    let _ = worker.post_message(&envelope);
+}
+
+fn describe(error: JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "unknown error".to_string())
+}

@@ -1,0 +1,177 @@
+//! The page's state: what is loaded, how far loading has got, and how the analyst is looking
+//! at it. [`AppState`] is `Copy` (arena signals) and is provided as a context at the root;
+//! components read the signals they need and write only their own piece of the view state.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use logonscope_core::Report;
+use logonscope_core::protocol::RawRecord;
+use logonscope_view::columns::{Sort, visible_sessions};
+use logonscope_view::filter::SessionFilter;
+use logonscope_view::raw::RecordLocator;
+use logonscope_view::timeline::LaneBy;
+use logonscope_view::zone::Zone;
+
+/// A finished analysis of the loaded files.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    pub report: Report,
+    /// How many events of each id of interest the files hold (for the audit-coverage view).
+    pub event_counts: BTreeMap<u16, u64>,
+    /// Where each record is, to read raw records back on demand.
+    pub locator: RecordLocator,
+}
+
+/// Where loading is: `data-state` of `[data-testid=status]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Phase {
+    #[default]
+    Idle,
+    Working,
+    Done,
+    /// Nothing could be read from any file.
+    Error,
+}
+
+impl Phase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Idle => "idle",
+            Phase::Working => "working",
+            Phase::Done => "done",
+            Phase::Error => "error",
+        }
+    }
+}
+
+/// One file being (or having been) loaded.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct FileProgress {
+    pub name: String,
+    pub size: u64,
+    pub bytes_done: u64,
+    pub records: u64,
+    pub chunks: u64,
+    pub chunks_done: u64,
+    /// Why the file could not be read (at all, or in part).
+    pub error: Option<String>,
+    pub done: bool,
+}
+
+/// The whole load: its phase, its files, and a message for the status line.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LoadState {
+    pub phase: Phase,
+    pub files: Vec<FileProgress>,
+    pub message: Option<String>,
+}
+
+impl LoadState {
+    /// (bytes done, bytes in all) over every file.
+    pub fn bytes(&self) -> (u64, u64) {
+        self.files
+            .iter()
+            .fold((0, 0), |(done, all), f| (done + f.bytes_done, all + f.size))
+    }
+
+    pub fn records(&self) -> u64 {
+        self.files.iter().map(|f| f.records).sum()
+    }
+}
+
+/// The tabs of the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    #[default]
+    Sessions,
+    Timeline,
+    Failures,
+    Coverage,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 4] = [Tab::Sessions, Tab::Timeline, Tab::Failures, Tab::Coverage];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Sessions => "Sessions",
+            Tab::Timeline => "Timeline",
+            Tab::Failures => "Failed logons",
+            Tab::Coverage => "Audit coverage",
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Tab::Sessions => "sessions",
+            Tab::Timeline => "timeline",
+            Tab::Failures => "failures",
+            Tab::Coverage => "coverage",
+        }
+    }
+}
+
+/// The raw records of the session shown in the detail panel, read back from the files.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RawView {
+    /// The session (index into `report.sessions`) the records belong to.
+    pub session: Option<u32>,
+    pub pending: bool,
+    pub records: Vec<RawRecord>,
+    /// Why some or all records could not be shown.
+    pub message: Option<String>,
+}
+
+/// Everything the components share.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub analysis: RwSignal<Option<Arc<Analysis>>>,
+    pub load: RwSignal<LoadState>,
+    pub filter: RwSignal<SessionFilter>,
+    pub sort: RwSignal<Sort>,
+    /// The session open in the detail panel (index into `report.sessions`).
+    pub selected: RwSignal<Option<u32>>,
+    pub tab: RwSignal<Tab>,
+    pub zone: RwSignal<Zone>,
+    pub lane_by: RwSignal<LaneBy>,
+    pub raw: RwSignal<RawView>,
+    /// The sessions that pass the filter, in the chosen order (indices into
+    /// `report.sessions`). The sessions table and the timeline both show exactly these.
+    pub visible: Memo<Arc<Vec<u32>>>,
+}
+
+impl AppState {
+    pub fn new() -> Self {
+        let analysis: RwSignal<Option<Arc<Analysis>>> = RwSignal::new(None);
+        let filter = RwSignal::new(SessionFilter::default());
+        let sort = RwSignal::new(Sort::default());
+        let visible = Memo::new(move |_| {
+            let sessions = analysis.with(|analysis| {
+                analysis.as_ref().map_or_else(Vec::new, |analysis| {
+                    filter.with(|filter| visible_sessions(&analysis.report, filter, sort.get()))
+                })
+            });
+            Arc::new(sessions)
+        });
+        AppState {
+            analysis,
+            load: RwSignal::new(LoadState::default()),
+            filter,
+            sort,
+            selected: RwSignal::new(None),
+            tab: RwSignal::new(Tab::default()),
+            zone: RwSignal::new(Zone::default()),
+            lane_by: RwSignal::new(LaneBy::default()),
+            raw: RwSignal::new(RawView::default()),
+            visible,
+        }
+    }
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self::new()
+    }
+}

@@ -1,0 +1,8 @@
+//! The views of a loaded report: one module per view, each drawing what `logonscope-view`
+//! computes.
+
+pub mod coverage;
+pub mod detail;
+pub mod failures;
+pub mod sessions;
+pub mod timeline;

@@ -1,0 +1,374 @@
+// The browser app as an analyst uses it, in headless Chromium: the idle page, damaged and
+// foreign files, the built-in demo, the filters of the sessions table, the timeline, the
+// failed-logons and audit-coverage views, and (printed, not asserted) how long the main thread
+// is blocked while the demo loads. Expected values come from the native CLI's JSON of the same
+// files, so the page is held to the same report.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import {
+  App,
+  assertSameJson,
+  cliDemo,
+  cliJson,
+  countOf,
+  eventually,
+  exportJson,
+  loadFiles,
+  sample,
+  sessionCount,
+  waitDone,
+} from './harness.mjs';
+
+let app;
+let demo; // { path, cli } of the demo log the CLI writes
+before(async () => {
+  app = await App.start();
+  const demoPath = cliDemo();
+  demo = { path: demoPath, cli: cliJson([demoPath]) };
+  assert.equal(demo.cli.code, 0, 'the CLI reads its own demo log');
+});
+after(async () => {
+  await app?.close();
+});
+
+/** Runs `body(page)` on a fresh page, then asserts nothing left the origin and no page error. */
+async function withPage(body, options) {
+  const page = await app.open(options);
+  try {
+    await body(page);
+    App.assertClean(page);
+  } finally {
+    await App.closePage(page);
+  }
+}
+
+async function clickDemo(page) {
+  await page.click('[data-testid=demo]');
+  assert.equal(await waitDone(page), 'done', 'status after the demo');
+}
+
+/** `DOMAIN\user` as the user filter sees it. */
+function account(s) {
+  return ((s.domain ? s.domain + '\\' : '') + (s.user ?? '')).toLowerCase();
+}
+
+/** A user of people (domain or local account SID, not a machine account) in the report. */
+function personUsers(report) {
+  const counts = new Map();
+  for (const s of report.sessions) {
+    if (s.user && /^S-1-5-21-/i.test(s.user_sid ?? '') && !s.user.trim().endsWith('$')) {
+      counts.set(s.user, (counts.get(s.user) ?? 0) + 1);
+    }
+  }
+  return [...counts.entries()].sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]));
+}
+
+const visibleCount = (page) => countOf(page, 'visible-count');
+
+test('the page loads idle, with a file input, offline', async () => {
+  await withPage(async (page) => {
+    assert.equal(
+      await page.locator('[data-testid=status]').getAttribute('data-state'),
+      'idle',
+      'status at load',
+    );
+    const input = page.locator('input[type=file]');
+    assert.equal(await input.count(), 1, 'one input[type=file]');
+    assert.equal(await input.evaluate((el) => el.multiple), true, 'the file input takes several files');
+    assert.equal(await page.locator('[data-testid=demo]').count(), 1, 'a demo button');
+    // Give late requests (fonts, workers, prefetches) a moment to show up in the record.
+    await page.waitForTimeout(500);
+    assert.ok(page.rec.requests.length > 0, 'the record saw the page load');
+  });
+});
+
+test('damaged and foreign files are named; the sound file is read', { timeout: 180_000 }, async () => {
+  const names = [
+    'not-an-evtx.evtx',
+    'truncated-header.evtx',
+    'truncated-mid-chunk.evtx',
+    'corrupt-chunk-magic.evtx',
+    'security-workstation.evtx',
+  ];
+  const paths = names.map(sample);
+  const cli = cliJson(paths);
+  assert.equal(cli.code, 0);
+  const withErrors = cli.json.files.filter((f) => f.errors.length > 0).map((f) => f.name);
+  assert.ok(withErrors.length >= 4, `the CLI lists errors for the broken files: ${withErrors}`);
+  await withPage(async (page) => {
+    await loadFiles(page, paths);
+    assert.equal(await waitDone(page), 'done', 'status');
+    const shown = await page.locator('[data-testid=file-error]').allTextContents();
+    for (const name of withErrors) {
+      assert.ok(
+        shown.some((text) => text.includes(name)),
+        `[data-testid=file-error] names ${name}; shown: ${JSON.stringify(shown)}`,
+      );
+    }
+    assert.ok(
+      !shown.some((text) => text.includes('security-workstation.evtx')),
+      `no file error for security-workstation.evtx; shown: ${JSON.stringify(shown)}`,
+    );
+    assert.equal(await sessionCount(page), cli.json.sessions.length, 'session-count');
+  });
+});
+
+test('a drop of only a foreign file ends in the error state, naming it', async () => {
+  await withPage(async (page) => {
+    await loadFiles(page, [sample('not-an-evtx.evtx')]);
+    assert.equal(await waitDone(page), 'error', 'status');
+    const shown = await page.locator('[data-testid=file-error]').allTextContents();
+    assert.ok(
+      shown.some((text) => text.includes('not-an-evtx.evtx')),
+      `[data-testid=file-error] names not-an-evtx.evtx; shown: ${JSON.stringify(shown)}`,
+    );
+  });
+});
+
+test('the demo gives the report the CLI gives for `logonscope demo`', { timeout: 180_000 }, async () => {
+  await withPage(async (page) => {
+    await clickDemo(page);
+    assert.equal(await sessionCount(page), demo.cli.json.sessions.length, 'session-count');
+    assert.deepEqual(
+      demo.cli.json.files.map((f) => f.name),
+      ['demo.evtx'],
+      'the CLI names the demo file demo.evtx',
+    );
+    assertSameJson(await exportJson(page), demo.cli.stdout, 'demo');
+  });
+});
+
+test('filters of the sessions table count as the CLI report says', { timeout: 180_000 }, async () => {
+  const paths = [sample('security-workstation.evtx'), sample('security-with-failures.evtx')];
+  const report = cliJson(paths).json;
+  const total = report.sessions.length;
+  await withPage(async (page) => {
+    await loadFiles(page, paths);
+    assert.equal(await waitDone(page), 'done');
+    assert.equal(await sessionCount(page), total, 'session-count');
+    assert.equal(await eventually(() => visibleCount(page), total), total, 'visible-count unfiltered');
+    assert.ok((await page.locator('[data-testid=session-row]').count()) > 0, 'rows shown');
+
+    // Hide system accounts.
+    await page.check('[data-testid=filter-hide-system]');
+    const withoutSystem = await eventually(async () => {
+      const n = await visibleCount(page);
+      return n < total;
+    }, true);
+    assert.equal(withoutSystem, true, 'hide-system lowers visible-count');
+    const hidden = await visibleCount(page);
+    assert.ok(hidden > 0, `hide-system keeps people's sessions (visible-count ${hidden})`);
+    assert.equal(await sessionCount(page), total, 'session-count stays unfiltered');
+    await page.uncheck('[data-testid=filter-hide-system]');
+    assert.equal(await eventually(() => visibleCount(page), total), total, 'unchecked: all again');
+
+    // User: the rarest person account of the report, case-insensitive substring.
+    const users = personUsers(report);
+    assert.ok(users.length > 0, 'the report has a person account');
+    const needle = users[0][0].toUpperCase();
+    const expectedUser = report.sessions.filter((s) =>
+      account(s).includes(needle.toLowerCase()),
+    ).length;
+    await page.fill('[data-testid=filter-user]', needle);
+    assert.equal(
+      await eventually(() => visibleCount(page), expectedUser),
+      expectedUser,
+      `filter-user ${JSON.stringify(needle)}`,
+    );
+    const rows = await page.locator('[data-testid=session-row]').count();
+    assert.ok(rows > 0 && rows <= expectedUser, `rows shown for the user filter: ${rows}`);
+    await page.fill('[data-testid=filter-user]', '');
+    assert.equal(await eventually(() => visibleCount(page), total), total, 'user filter emptied');
+
+    // Computer: a part of one computer name.
+    const computer = report.sessions[report.sessions.length - 1].computer;
+    const part = computer.slice(0, Math.max(3, Math.floor(computer.length / 2))).toLowerCase();
+    const expectedComputer = report.sessions.filter((s) =>
+      s.computer.toLowerCase().includes(part),
+    ).length;
+    await page.fill('[data-testid=filter-computer]', part);
+    assert.equal(
+      await eventually(() => visibleCount(page), expectedComputer),
+      expectedComputer,
+      `filter-computer ${JSON.stringify(part)}`,
+    );
+    await page.fill('[data-testid=filter-computer]', '');
+
+    // Source: an address that some session came from (source IP or workstation).
+    const withIp = report.sessions.find((s) => s.source_ip && s.source_ip.length > 2);
+    if (withIp) {
+      const ip = withIp.source_ip.toLowerCase();
+      const expectedSource = report.sessions.filter((s) =>
+        [s.source_ip, s.workstation].some((v) => v && v.toLowerCase().includes(ip)),
+      ).length;
+      await page.fill('[data-testid=filter-source]', ip);
+      assert.equal(
+        await eventually(() => visibleCount(page), expectedSource),
+        expectedSource,
+        `filter-source ${JSON.stringify(ip)}`,
+      );
+      await page.fill('[data-testid=filter-source]', '');
+    }
+    assert.equal(await eventually(() => visibleCount(page), total), total, 'text filters emptied');
+
+    // Logon type: every option the select offers, against the CLI's count for that type.
+    const values = await page
+      .locator('[data-testid=filter-logon-type] option')
+      .evaluateAll((options) => options.map((o) => o.value));
+    assert.ok(values.includes(''), `filter-logon-type has an "all" option: ${values}`);
+    const typed = values.filter((v) => v !== '');
+    assert.ok(typed.includes('2'), `filter-logon-type offers type 2: ${values}`);
+    for (const value of typed) {
+      const expectedType = report.sessions.filter((s) => s.logon_type === Number(value)).length;
+      await page.selectOption('[data-testid=filter-logon-type]', value);
+      assert.equal(
+        await eventually(() => visibleCount(page), expectedType),
+        expectedType,
+        `filter-logon-type ${value}`,
+      );
+    }
+
+    // End reason: options whose value is an end_reason of the report format.
+    const reasons = await page
+      .locator('[data-testid=filter-end-reason] option')
+      .evaluateAll((options) => options.map((o) => o.value));
+    const known = new Set(report.sessions.map((s) => s.end_reason));
+    await page.selectOption('[data-testid=filter-logon-type]', '');
+    for (const value of reasons.filter((v) => known.has(v))) {
+      const expectedReason = report.sessions.filter((s) => s.end_reason === value).length;
+      await page.selectOption('[data-testid=filter-end-reason]', value);
+      assert.equal(
+        await eventually(() => visibleCount(page), expectedReason),
+        expectedReason,
+        `filter-end-reason ${value}`,
+      );
+    }
+
+    // Clear restores everything, fields included.
+    await page.selectOption('[data-testid=filter-logon-type]', typed[0]);
+    await page.check('[data-testid=filter-hide-system]');
+    await page.fill('[data-testid=filter-user]', needle);
+    await page.click('[data-testid=filter-clear]');
+    assert.equal(await eventually(() => visibleCount(page), total), total, 'filter-clear');
+    assert.equal(await page.inputValue('[data-testid=filter-user]'), '', 'filter-user cleared');
+    assert.equal(await page.isChecked('[data-testid=filter-hide-system]'), false, 'hide-system cleared');
+    assert.equal(await page.inputValue('[data-testid=filter-logon-type]'), '', 'logon type cleared');
+
+    // A row opens the detail panel, which closes again.
+    await page.locator('[data-testid=session-row]').first().click();
+    await page.waitForSelector('[data-testid=session-detail]', { state: 'visible', timeout: 10_000 });
+    await page.click('[data-testid=detail-close]');
+    await page.waitForSelector('[data-testid=session-detail]', { state: 'hidden', timeout: 10_000 });
+  });
+});
+
+test('the timeline draws one bar per visible session', { timeout: 180_000 }, async () => {
+  const report = demo.cli.json;
+  await withPage(async (page) => {
+    await clickDemo(page);
+    const all = await visibleCount(page);
+    assert.equal(all, report.sessions.length, 'visible-count of the demo');
+
+    async function timelineMatches(expected, label) {
+      await page.click('[data-testid=tab-timeline]');
+      const timeline = page.locator('[data-testid=timeline]');
+      await timeline.waitFor({ state: 'visible', timeout: 20_000 });
+      const bars = await eventually(
+        async () => [
+          Number(await timeline.getAttribute('data-bar-count')),
+          await page.locator('[data-testid=timeline-bar]').count(),
+        ],
+        [expected, expected],
+      );
+      assert.deepEqual(bars, [expected, expected], `${label}: [data-bar-count, bars] = visible-count`);
+      assert.equal(await page.locator('[data-testid=timeline-fit]').count(), 1, 'a fit button');
+    }
+
+    await timelineMatches(all, 'unfiltered');
+
+    // Filter on the sessions tab, then the timeline shows just those.
+    await page.click('[data-testid=tab-sessions]');
+    const users = personUsers(report);
+    assert.ok(users.length > 0, 'the demo has a person account');
+    const needle = users[0][0];
+    const expected = report.sessions.filter((s) => account(s).includes(needle.toLowerCase())).length;
+    await page.fill('[data-testid=filter-user]', needle);
+    assert.equal(await eventually(() => visibleCount(page), expected), expected, `filter-user ${needle}`);
+    assert.ok(expected < all, 'the filter hides some sessions');
+    await timelineMatches(expected, `filter-user ${needle}`);
+
+    await page.click('[data-testid=timeline-fit]');
+    // Click the widest bar: the one a person would click.
+    const bars = page.locator('[data-testid=timeline-bar]');
+    const widths = await bars.evaluateAll((els) => els.map((el) => el.getBoundingClientRect().width));
+    const widest = widths.indexOf(Math.max(...widths));
+    await bars.nth(widest).click();
+    await page.waitForSelector('[data-testid=session-detail]', { state: 'visible', timeout: 10_000 });
+  });
+});
+
+test('failed logons and audit coverage of smb-password-guessing', { timeout: 180_000 }, async () => {
+  const paths = [sample('smb-password-guessing.evtx')];
+  const report = cliJson(paths).json;
+  assert.equal(report.failures.length, 3561, 'the CLI finds 3561 failures');
+  await withPage(async (page) => {
+    await loadFiles(page, paths);
+    assert.equal(await waitDone(page), 'done');
+
+    await page.click('[data-testid=tab-failures]');
+    await page.waitForSelector('[data-testid=failure-count]', { timeout: 20_000 });
+    assert.equal(await countOf(page, 'failure-count'), 3561, 'failure-count');
+    const groups = page.locator('[data-testid=failure-group]');
+    await groups.first().waitFor({ timeout: 10_000 });
+    assert.ok((await groups.count()) >= 1, 'at least one failure-group');
+    assert.equal(await page.locator('[data-testid=failures-group-by]').count(), 1, 'a group-by control');
+
+    await page.click('[data-testid=tab-coverage]');
+    const events = page.locator('[data-testid=coverage-events]');
+    await events.waitFor({ state: 'visible', timeout: 20_000 });
+    await page.locator('[data-testid=coverage-logon-types]').waitFor({ state: 'visible' });
+    const rows = await events.locator('tr').allTextContents();
+    const row4625 = rows.find((text) => /\b4625\b/.test(text));
+    assert.ok(row4625, `coverage-events has a 4625 row: ${JSON.stringify(rows)}`);
+    const numbers = row4625
+      .replace(/(\d)[,'\u00a0\u202f](?=\d{3}(?!\d))/g, '$1')
+      .match(/\d+/g)
+      .map(Number);
+    assert.ok(numbers.includes(3561), `the 4625 row shows 3561: ${JSON.stringify(row4625)}`);
+    const hints = await page.locator('[data-testid=coverage-hint]').allTextContents();
+    console.log(`coverage hints for smb-password-guessing: ${JSON.stringify(hints)}`);
+  });
+});
+
+test('responsiveness while the demo loads (printed)', { timeout: 180_000 }, async () => {
+  const initScript = () => {
+    window.__longtasks = [];
+    try {
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) window.__longtasks.push(entry.duration);
+      }).observe({ type: 'longtask', buffered: true });
+    } catch {
+      window.__longtasks = null;
+    }
+  };
+  await withPage(
+    async (page) => {
+      await page.evaluate(() => window.__longtasks.splice(0)); // only the load counts
+      const start = Date.now();
+      await clickDemo(page);
+      const seconds = (Date.now() - start) / 1000;
+      const tasks = await page.evaluate(() => window.__longtasks);
+      assert.ok(Array.isArray(tasks), 'longtask entries observable');
+      const longest = tasks.length ? Math.max(...tasks) : 0;
+      console.log(
+        `responsiveness: demo load ${seconds.toFixed(2)} s; ${tasks.length} long tasks; ` +
+          `longest main-thread task ${longest.toFixed(0)} ms; total ${tasks
+            .reduce((a, b) => a + b, 0)
+            .toFixed(0)} ms`,
+      );
+    },
+    { initScript },
+  );
+});
