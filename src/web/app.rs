@@ -5,6 +5,7 @@
 use leptos::ev;
 use leptos::prelude::*;
 use logonscope_core::export::write_report_json;
+use logonscope_view::numbers::{megabytes, thousands};
 use logonscope_view::zone::Zone;
 use wasm_bindgen::JsCast;
 use web_sys::{File, FileList, HtmlInputElement};
@@ -206,7 +207,9 @@ fn Status() -> impl IntoView {
             Phase::Working => {
                 let (done, all) = load.bytes();
                 if all == 0 {
-                    load.message.clone().unwrap_or_else(|| "Starting…".to_string())
+                    load.message
+                        .clone()
+                        .unwrap_or_else(|| "Starting…".to_string())
                 } else {
                     format!(
                         "Reading {} of {} · {} records",
@@ -222,7 +225,11 @@ fn Status() -> impl IntoView {
     let fraction = move || {
         state.load.with(|load| {
             let (done, all) = load.bytes();
-            if all == 0 { 0.0 } else { done as f64 / all as f64 }
+            if all == 0 {
+                0.0
+            } else {
+                done as f64 / all as f64
+            }
         })
     };
     view! {
@@ -366,25 +373,4 @@ fn Welcome() -> impl IntoView {
             </p>
         </section>
     }
-}
-
-fn megabytes(bytes: u64) -> String {
-    if bytes < 1_000_000 {
-        format!("{:.0} kB", bytes as f64 / 1_000.0)
-    } else {
-        format!("{:.1} MB", bytes as f64 / 1_000_000.0)
-    }
-}
-
-/// 1234567 -> "1,234,567".
-fn thousands(value: u64) -> String {
-    let digits = value.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
 }

@@ -299,8 +299,12 @@ impl Loader {
 
     fn header_read(&mut self, index: usize, probe: Result<Vec<u8>, String>) {
         let Some(state) = self.state else { return };
-        let Some(load) = self.load.as_mut() else { return };
-        let Some(loading) = load.files.get_mut(index) else { return };
+        let Some(load) = self.load.as_mut() else {
+            return;
+        };
+        let Some(loading) = load.files.get_mut(index) else {
+            return;
+        };
         load.headers_pending -= 1;
         let name = loading.file.name();
         let size = loading.file.size() as u64;
@@ -335,7 +339,9 @@ impl Loader {
 
     /// Gives queued ranges to idle, ready workers.
     fn dispatch(&mut self) {
-        let Some(load) = self.load.as_mut() else { return };
+        let Some(load) = self.load.as_mut() else {
+            return;
+        };
         for slot in self.pool.iter_mut() {
             if !slot.ready || slot.job.is_some() {
                 continue;
@@ -452,12 +458,12 @@ impl Loader {
                 message,
             } => self.rendered(state, request, records, message),
             FromWorker::DemoLog { name } => {
-                let file = bulk.ok_or_else(|| "the demo log is empty".to_string()).and_then(
-                    |bytes| {
+                let file = bulk
+                    .ok_or_else(|| "the demo log is empty".to_string())
+                    .and_then(|bytes| {
                         let parts = Array::of1(&Uint8Array::from(bytes.as_slice()));
                         File::new_with_u8_array_sequence(&parts, &name).map_err(describe)
-                    },
-                );
+                    });
                 // Loading starts outside this borrow of the loader.
                 wasm_bindgen_futures::spawn_local(async move {
                     match file {
@@ -472,7 +478,9 @@ impl Loader {
     /// A job stopped early: its unread chunks count as read, with the reason in the file's
     /// errors, so that the rest of the file (and the other files) are still analysed.
     fn job_failed(&mut self, job: u32, message: String) {
-        let Some(load) = self.load.as_mut() else { return };
+        let Some(load) = self.load.as_mut() else {
+            return;
+        };
         let Some(job) = load.jobs.get(&job).copied() else {
             return;
         };
@@ -491,12 +499,18 @@ impl Loader {
     /// Completes file `index` once all its chunks are in; analyses early when other files
     /// are still being read, so that their sessions show up as soon as they are known.
     fn finish_file_if_read(&mut self, index: usize) {
-        let Some(load) = self.load.as_mut() else { return };
-        let Some(loading) = load.files.get_mut(index) else { return };
+        let Some(load) = self.load.as_mut() else {
+            return;
+        };
+        let Some(loading) = load.files.get_mut(index) else {
+            return;
+        };
         if loading.chunks_left > 0 || loading.scanned.is_some() {
             return;
         }
-        let Some(scan) = loading.scan.take() else { return };
+        let Some(scan) = loading.scan.take() else {
+            return;
+        };
         let mut scanned = scan.finish();
         scanned.summary.errors.append(&mut loading.failures);
         loading.scanned = Some(scanned);
@@ -518,14 +532,18 @@ impl Loader {
                 .filter_map(|f| f.scanned.clone())
                 .collect();
             let locator = load.locator.clone();
-            state.analysis.set(Some(Arc::new(build_analysis(files, locator))));
+            state
+                .analysis
+                .set(Some(Arc::new(build_analysis(files, locator))));
         }
     }
 
     /// Analyses the files once every one is read.
     fn finish_if_done(&mut self) {
         let Some(state) = self.state else { return };
-        let Some(load) = self.load.as_ref() else { return };
+        let Some(load) = self.load.as_ref() else {
+            return;
+        };
         if load.headers_pending > 0 || !load.files.iter().all(|f| f.scanned.is_some()) {
             return;
         }
@@ -548,7 +566,11 @@ impl Loader {
                 file.bytes_done = file.size;
                 file.error = error;
             }
-            progress.phase = if nothing_read { Phase::Error } else { Phase::Done };
+            progress.phase = if nothing_read {
+                Phase::Error
+            } else {
+                Phase::Done
+            };
             progress.message = Some(if nothing_read {
                 "No file could be read.".to_string()
             } else {
@@ -574,7 +596,9 @@ impl Loader {
         if !raw.ids.is_empty() {
             return;
         }
-        let Some(mut raw) = self.raw.take() else { return };
+        let Some(mut raw) = self.raw.take() else {
+            return;
+        };
         raw.records.sort_by_key(|r| r.record_id);
         raw.records.dedup_by_key(|r| r.record_id);
         state.raw.set(RawView {

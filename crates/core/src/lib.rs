@@ -12,10 +12,10 @@ pub mod decode;
 pub mod event;
 pub mod export;
 pub mod extract;
-pub mod reconstruct;
-pub mod report;
 pub mod protocol;
 pub mod raw;
+pub mod reconstruct;
+pub mod report;
 pub mod scan;
 pub mod time;
 

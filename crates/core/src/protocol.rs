@@ -100,7 +100,13 @@ mod tests {
     #[test]
     fn ranges_cover_every_chunk_once_and_stay_within_files() {
         for workers in 1..6 {
-            for chunks in [vec![], vec![0], vec![1], vec![3, 0, 17], vec![100, 1, 55, 2]] {
+            for chunks in [
+                vec![],
+                vec![0],
+                vec![1],
+                vec![3, 0, 17],
+                vec![100, 1, 55, 2],
+            ] {
                 let ranges = plan_ranges(&chunks, workers);
                 let mut seen: Vec<Vec<u64>> = chunks.iter().map(|_| Vec::new()).collect();
                 for (file, first, end) in &ranges {
@@ -113,7 +119,10 @@ mod tests {
                 }
             }
         }
-        assert!(plan_ranges(&[64], 2).len() >= 8, "work is split for load balance");
+        assert!(
+            plan_ranges(&[64], 2).len() >= 8,
+            "work is split for load balance"
+        );
     }
 
     #[test]

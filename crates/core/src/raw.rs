@@ -75,7 +75,10 @@ mod tests {
     use crate::scan::{CHUNK_SIZE, FILE_HEADER_SIZE};
 
     fn sample_chunk(name: &str, index: u64) -> Vec<u8> {
-        let path = format!("{}/../../../shared/evtx-samples/{name}", env!("CARGO_MANIFEST_DIR"));
+        let path = format!(
+            "{}/../../../shared/evtx-samples/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
         let bytes = std::fs::read(&path).unwrap();
         let start = (FILE_HEADER_SIZE + index * CHUNK_SIZE) as usize;
         bytes[start..(start + CHUNK_SIZE as usize).min(bytes.len())].to_vec()
@@ -98,7 +101,11 @@ mod tests {
             let json: serde_json::Value = serde_json::from_str(&record.json).unwrap();
             assert!(json.pointer("/Event/System/EventID").is_some());
         }
-        assert!(render_records(&chunk, "another computer", &wanted).unwrap().is_empty());
+        assert!(
+            render_records(&chunk, "another computer", &wanted)
+                .unwrap()
+                .is_empty()
+        );
         assert!(render_records(b"not a chunk", computer, &wanted).is_err());
     }
 }

@@ -12,6 +12,7 @@ pub mod columns;
 pub mod coverage;
 pub mod failures;
 pub mod filter;
+pub mod numbers;
 pub mod raw;
 pub mod timeline;
 pub mod zone;

@@ -75,6 +75,7 @@ pub struct Bar {
     pub lane: u32,
     /// Sub-row within the lane: bars that overlap in time are in different rows, so that each
     /// can be seen and clicked (an elevated logon and its linked twin share start and end).
+    /// A lane shows at most [`MAX_SHOWN_ROWS`] lines ([`bar_band`]).
     pub row: u32,
     pub start: Timestamp,
     pub end: Timestamp,
@@ -416,19 +417,33 @@ fn pack_rows(bars: &mut [Bar], lane_order: &[u32]) -> u32 {
     rows.max(1)
 }
 
+/// The most rows a lane shows, one above the other: beyond, rows share a line (a lane of a
+/// machine account with hundreds of concurrent sessions is a solid band anyway).
+pub const MAX_SHOWN_ROWS: u32 = 9;
+
+/// The line (of at most [`MAX_SHOWN_ROWS`]) that sub-row `row` of a lane of `rows` rows is
+/// shown on, and how many lines the lane shows.
+pub fn shown_row(rows: u32, row: u32) -> (u32, u32) {
+    let rows = rows.max(1);
+    let shown = rows.min(MAX_SHOWN_ROWS);
+    let line = (u64::from(row.min(rows - 1)) * u64::from(shown) / u64::from(rows)) as u32;
+    (line, shown)
+}
+
 /// Where a bar of sub-row `row` of a lane of `rows` rows goes within a lane `lane_height`
 /// tall: (offset from the lane's top, height). One row is a 14px bar in a 22px lane; more
-/// rows share the lane, with a 1px gap while rows are at least 4px.
+/// rows share the lane (at most [`MAX_SHOWN_ROWS`] lines), with a 1px gap between lines
+/// while they are at least 4px apart.
 pub fn bar_band(rows: u32, row: u32, lane_height: f64) -> (f64, f64) {
-    let rows = rows.max(1);
-    if rows == 1 {
+    let (line, shown) = shown_row(rows, row);
+    if shown == 1 {
         let height = (lane_height * 0.64).round();
         return ((lane_height - height) / 2.0, height);
     }
     let inner = lane_height - 4.0;
-    let pitch = inner / f64::from(rows);
+    let pitch = inner / f64::from(shown);
     let gap = if pitch >= 4.0 { 1.0 } else { 0.0 };
-    (2.0 + f64::from(row.min(rows - 1)) * pitch, pitch - gap)
+    (2.0 + f64::from(line) * pitch, pitch - gap)
 }
 
 impl TimelineLayout {
@@ -864,44 +879,101 @@ pub fn visible_bars(layout: &TimelineLayout, viewport: &Viewport, lanes: Range<u
     out
 }
 
-/// Like [`visible_bars`], less the bars that could not be seen: a bar (at least `min_px`
-/// wide on a plot `width_px` wide) that ends less than a pixel beyond the furthest-reaching
-/// earlier drawn bar of its row is left out (bars are by start, so that earlier bar covers
-/// it but for less than a pixel). Each drawn bar thus advances its row by a pixel, which
-/// bounds what is drawn to about `width_px` bars per row however many sessions there are. `keep`
-/// (the selected bar) is always included.
+/// How the culled timeline may simplify what it draws.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Culling {
+    /// Width of the plot.
+    pub width_px: f64,
+    /// The narrowest a bar is drawn.
+    pub min_px: f64,
+    /// Height of a lane.
+    pub lane_px: f64,
+    /// About how many bars may be drawn at most (the selected one comes on top).
+    pub budget: usize,
+}
+
+/// The bars [`drawn_bars`] chose, and how coarsely: bars were merged into cells of `cell_px`
+/// pixels (1: nothing visible was left out).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Drawn {
+    pub bars: Vec<u32>,
+    pub cell_px: f64,
+}
+
+/// Like [`visible_bars`], less the bars that could not be seen (or, past the budget, hardly).
+///
+/// A lane's shown lines are gathered into bands at least `cell` pixels tall, and a bar that ends
+/// less than `cell` pixels beyond the furthest-reaching earlier drawn bar of its band is left
+/// out: bars are by start, so that earlier bar covers it but for less than a cell. Each drawn
+/// bar thus advances its band by a cell, which bounds what is drawn to about
+/// `bands × width / cell` per lane however many sessions there are. The cell starts at one
+/// pixel (nothing visible is lost) and grows until the result fits `budget`. `keep` (the
+/// selected bar) is always included.
 pub fn drawn_bars(
     layout: &TimelineLayout,
     viewport: &Viewport,
-    width_px: f64,
     lanes: Range<usize>,
-    min_px: f64,
+    culling: &Culling,
+    keep: Option<usize>,
+) -> Drawn {
+    let budget = culling.budget.max(1);
+    let mut cell_px = 1.0;
+    loop {
+        let bars = drawn_at(layout, viewport, lanes.clone(), culling, cell_px, keep);
+        if bars.len() <= budget.saturating_add(1) || cell_px >= 256.0 {
+            return Drawn { bars, cell_px };
+        }
+        // The count falls about with the square of the cell (fewer bands, longer steps).
+        let grow = (bars.len() as f64 / budget as f64).sqrt() * 1.25;
+        cell_px = (cell_px * grow.max(2.0)).min(256.0);
+    }
+}
+
+/// The band of row `row` of a lane of `rows` rows, and the number of bands, for cells of
+/// `cell_px` in a lane `lane_px` tall. At one pixel a band is a shown line ([`shown_row`]).
+fn band_of(rows: u32, row: u32, lane_px: f64, cell_px: f64) -> (u32, u32) {
+    let (line, shown) = shown_row(rows, row);
+    let fit = ((lane_px - 4.0) / cell_px).floor().max(1.0) as u32;
+    let bands = shown.min(fit);
+    let band = (u64::from(line) * u64::from(bands) / u64::from(shown)) as u32;
+    (band, bands)
+}
+
+fn drawn_at(
+    layout: &TimelineLayout,
+    viewport: &Viewport,
+    lanes: Range<usize>,
+    culling: &Culling,
+    cell_px: f64,
     keep: Option<usize>,
 ) -> Vec<u32> {
+    let width_px = culling.width_px;
     let mut out = Vec::new();
     let mut current_lane = usize::MAX;
-    // How far right each row of the current lane is drawn.
+    // How far right each band of the current lane is drawn.
     let mut covered: Vec<f64> = Vec::new();
     let mut kept = false;
     for_each_visible(layout, viewport, lanes, |lane, index| {
+        let rows = layout.lanes[lane].rows;
         if lane != current_lane {
             current_lane = lane;
+            let (_, bands) = band_of(rows, 0, culling.lane_px, cell_px);
             covered.clear();
-            covered.resize(layout.lanes[lane].rows as usize, f64::NEG_INFINITY);
+            covered.resize(bands as usize, f64::NEG_INFINITY);
         }
         let bar = &layout.bars[index as usize];
         let x0 = viewport.x_of(bar.start, width_px);
-        let x1 = viewport.x_of(bar.end, width_px).max(x0 + min_px);
+        let x1 = viewport.x_of(bar.end, width_px).max(x0 + culling.min_px);
         let is_kept = keep == Some(index as usize);
-        let Some(row) = covered.get_mut(bar.row as usize) else {
+        let (band, _) = band_of(rows, bar.row, culling.lane_px, cell_px);
+        let Some(reach) = covered.get_mut(band as usize) else {
             return;
         };
-        // Less than a pixel beyond what is drawn in its row is not worth an element.
-        if x1 < *row + 1.0 && !is_kept {
+        if x1 < *reach + cell_px && !is_kept {
             return;
         }
         kept |= is_kept;
-        *row = row.max(x1);
+        *reach = reach.max(x1);
         out.push(index);
     });
     if let Some(keep) = keep
@@ -1445,20 +1517,31 @@ mod tests {
         assert!(visible_bars(&l, &before, 0..7).is_empty());
     }
 
-    /// Every visible bar lies within a drawn bar of its lane and row, give or take a pixel.
-    fn assert_covered(l: &TimelineLayout, view: &Viewport, width: f64, drawn: &[u32]) {
+    fn culling(width_px: f64, budget: usize) -> Culling {
+        Culling {
+            width_px,
+            min_px: 1.0,
+            lane_px: 22.0,
+            budget,
+        }
+    }
+
+    /// Every visible bar lies within a drawn bar of its lane and band, give or take a cell.
+    fn assert_covered(l: &TimelineLayout, view: &Viewport, width: f64, drawn: &Drawn) {
+        let cell = drawn.cell_px;
         let span = |b: &Bar| {
             let x0 = view.x_of(b.start, width);
             (x0, view.x_of(b.end, width).max(x0 + 1.0))
         };
+        let band = |b: &Bar| band_of(l.lanes[b.lane as usize].rows, b.row, 22.0, cell).0;
         for &b in &visible_bars(l, view, 0..l.lanes.len()) {
             let bar = &l.bars[b as usize];
             let (x0, x1) = span(bar);
             assert!(
-                drawn.iter().any(|&d| {
+                drawn.bars.iter().any(|&d| {
                     let d = &l.bars[d as usize];
                     let (d0, d1) = span(d);
-                    d.lane == bar.lane && d.row == bar.row && d0 <= x0 + 1e-9 && d1 + 1.0 >= x1
+                    d.lane == bar.lane && band(d) == band(bar) && d0 <= x0 + 1e-9 && d1 + cell >= x1
                 }),
                 "bar {b} is neither drawn nor covered"
             );
@@ -1487,28 +1570,49 @@ mod tests {
         assert_eq!(l.lanes[0].rows, 1);
         let width = 800.0;
         let view = Viewport::fit(l.span);
-        let drawn = drawn_bars(&l, &view, width, 0..1, 1.0, None);
-        assert!(drawn.len() <= 810 && drawn.len() > 400, "{}", drawn.len());
+        let drawn = drawn_bars(&l, &view, 0..1, &culling(width, usize::MAX), None);
+        assert_eq!(drawn.cell_px, 1.0);
+        assert!(
+            drawn.bars.len() <= 810 && drawn.bars.len() > 400,
+            "{}",
+            drawn.bars.len()
+        );
         assert_covered(&l, &view, width, &drawn);
         // Zoomed in to a few minutes, every bar is far wider than a pixel: all are drawn.
         let close = Viewport {
             start: base + 3_000.0,
             end: base + 3_300.0,
         };
-        let drawn = drawn_bars(&l, &close, width, 0..1, 1.0, None);
-        assert_eq!(drawn, visible_bars(&l, &close, 0..1));
+        let drawn = drawn_bars(&l, &close, 0..1, &culling(width, usize::MAX), None);
+        assert_eq!(drawn.bars, visible_bars(&l, &close, 0..1));
         // The selected bar is drawn even when covered.
         let keep = l.bar_of(12_345).unwrap();
-        let drawn = drawn_bars(&l, &view, width, 0..1, 1.0, Some(keep));
-        assert!(drawn.contains(&(keep as u32)));
+        let drawn = drawn_bars(&l, &view, 0..1, &culling(width, usize::MAX), Some(keep));
+        assert!(drawn.bars.contains(&(keep as u32)));
 
         // Overlapping sessions with open ones: still only covered bars are left out.
         let r = many(20_000, 3);
         let all: Vec<u32> = (0..r.sessions.len() as u32).collect();
         let l = layout(&r, &all, LaneBy::Computer);
-        let drawn = drawn_bars(&l, &view, width, 0..3, 1.0, None);
-        let rows: u32 = l.lanes.iter().map(|lane| lane.rows).sum();
-        assert!(drawn.len() as f64 <= f64::from(rows) * (width + 10.0));
+        let view = Viewport::fit(l.span);
+        let drawn = drawn_bars(&l, &view, 0..3, &culling(width, usize::MAX), None);
+        assert!(drawn.bars.len() as f64 <= 3.0 * 18.0 * (width + 10.0));
+        assert_covered(&l, &view, width, &drawn);
+    }
+
+    #[test]
+    fn drawn_bars_keep_to_the_budget() {
+        let r = many(200_000, 5);
+        let all: Vec<u32> = (0..r.sessions.len() as u32).collect();
+        let l = layout(&r, &all, LaneBy::Computer);
+        let view = Viewport::fit(l.span);
+        let width = 1200.0;
+        let unlimited = drawn_bars(&l, &view, 0..5, &culling(width, usize::MAX), None);
+        let drawn = drawn_bars(&l, &view, 0..5, &culling(width, 2_000), Some(77));
+        assert!(unlimited.bars.len() > 2_001);
+        assert!(drawn.bars.len() <= 2_001, "{}", drawn.bars.len());
+        assert!(drawn.cell_px > 1.0);
+        assert!(drawn.bars.contains(&77));
         assert_covered(&l, &view, width, &drawn);
     }
 
@@ -1568,15 +1672,22 @@ mod tests {
     #[test]
     fn bands_split_the_lane_without_overlap() {
         assert_eq!(bar_band(1, 0, 22.0), (4.0, 14.0));
-        for rows in 2..40 {
+        for rows in 2..200 {
+            let mut lines: Vec<(f64, f64)> =
+                (0..rows).map(|row| bar_band(rows, row, 22.0)).collect();
+            lines.dedup();
+            assert_eq!(lines.len() as u32, rows.min(MAX_SHOWN_ROWS), "{rows} rows");
             let mut bottom = 0.0;
-            for row in 0..rows {
-                let (top, height) = bar_band(rows, row, 22.0);
-                assert!(height > 0.0 && top >= bottom - 1e-9, "{rows} rows");
+            for (top, height) in lines {
+                assert!(height >= 1.0 && top >= bottom - 1e-9, "{rows} rows");
                 bottom = top + height;
             }
             assert!(bottom <= 22.0 + 1e-9);
         }
+        // Rows keep their order on the lines they share.
+        assert_eq!(shown_row(18, 0), (0, 9));
+        assert_eq!(shown_row(18, 17), (8, 9));
+        assert_eq!(shown_row(3, 2), (2, 3));
     }
 
     #[test]
@@ -1588,8 +1699,8 @@ mod tests {
         let view = Viewport::fit(l.span).zoom(1000.0, 500.0, 1000.0, l.span);
         let started = std::time::Instant::now();
         let seen = visible_bars(&l, &view, 0..50);
-        let drawn = drawn_bars(&l, &view, 1000.0, 0..50, 1.0, None);
-        assert!(!seen.is_empty() && drawn.len() <= seen.len());
+        let drawn = drawn_bars(&l, &view, 0..50, &culling(1000.0, 15_000), None);
+        assert!(!seen.is_empty() && drawn.bars.len() <= seen.len().min(15_001));
         // Generous even for an unoptimised test build on a busy machine.
         assert!(started.elapsed().as_millis() < 2_000);
     }

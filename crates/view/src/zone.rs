@@ -80,8 +80,14 @@ mod tests {
     #[test]
     fn offsets_shift_the_clock_and_are_written() {
         let time = at("2024-05-01T23:30:00Z");
-        assert_eq!(format_time_at_offset(time, 120), "2024-05-02 01:30:00+02:00");
-        assert_eq!(format_time_at_offset(time, -330), "2024-05-01 18:00:00-05:30");
+        assert_eq!(
+            format_time_at_offset(time, 120),
+            "2024-05-02 01:30:00+02:00"
+        );
+        assert_eq!(
+            format_time_at_offset(time, -330),
+            "2024-05-01 18:00:00-05:30"
+        );
         assert_eq!(format_time_at_offset(time, 0), "2024-05-01 23:30:00Z");
     }
 
@@ -91,7 +97,10 @@ mod tests {
         assert_eq!(format_duration(45.0), "45s");
         assert_eq!(format_duration(725.0), "12m 05s");
         assert_eq!(format_duration(3.0 * 3600.0 + 125.0), "3h 02m");
-        assert_eq!(format_duration(2.0 * 86_400.0 + 4.0 * 3600.0 + 9.0), "2d 04h");
+        assert_eq!(
+            format_duration(2.0 * 86_400.0 + 4.0 * 3600.0 + 9.0),
+            "2d 04h"
+        );
         assert_eq!(format_duration(-1.0), "");
         assert_eq!(format_duration(f64::NAN), "");
     }

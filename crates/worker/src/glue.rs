@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
 
-use crate::job::scan_range;
+use logonscope_worker::job::scan_range;
 
 pub fn start() {
     console_error_panic_hook::set_once();
@@ -38,28 +38,32 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
             first_chunk,
             end_chunk,
         }) => {
-            let outcome = file.ok_or_else(|| "no file was sent".to_string()).and_then(|blob| {
-                let size = blob.size() as u64;
-                scan_range(
-                    first_chunk,
-                    end_chunk,
-                    size,
-                    |offset, length| read(&blob, offset, length),
-                    |batch| {
-                        let reply = FromWorker::Scanned {
-                            job,
-                            file: file_index,
-                            chunks: batch.scans.len() as u64,
-                            bytes: batch.bytes,
-                            records: batch.records,
-                        };
-                        match encode_scans(&batch.scans) {
-                            Ok(bulk) => post(scope, &reply, Some(bulk)),
-                            Err(message) => post(scope, &FromWorker::Failed { job, message }, None),
-                        }
-                    },
-                )
-            });
+            let outcome = file
+                .ok_or_else(|| "no file was sent".to_string())
+                .and_then(|blob| {
+                    let size = blob.size() as u64;
+                    scan_range(
+                        first_chunk,
+                        end_chunk,
+                        size,
+                        |offset, length| read(&blob, offset, length),
+                        |batch| {
+                            let reply = FromWorker::Scanned {
+                                job,
+                                file: file_index,
+                                chunks: batch.scans.len() as u64,
+                                bytes: batch.bytes,
+                                records: batch.records,
+                            };
+                            match encode_scans(&batch.scans) {
+                                Ok(bulk) => post(scope, &reply, Some(bulk)),
+                                Err(message) => {
+                                    post(scope, &FromWorker::Failed { job, message }, None)
+                                }
+                            }
+                        },
+                    )
+                });
             let reply = match outcome {
                 Ok(()) => FromWorker::Done { job },
                 Err(message) => FromWorker::Failed { job, message },

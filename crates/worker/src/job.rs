@@ -47,8 +47,8 @@ pub fn scan_range(
 mod tests {
     use super::*;
     use logonscope_core::analyze;
-    use logonscope_core::scan::{FileScan, HEADER_PROBE_SIZE, check_header, scan_bytes};
     use logonscope_core::protocol::{decode_scans, encode_scans, plan_ranges};
+    use logonscope_core::scan::{FileScan, HEADER_PROBE_SIZE, check_header, scan_bytes};
 
     /// What the page does: plan ranges over two workers, run them in any order, send each
     /// batch through the bulk encoding, merge.
@@ -82,7 +82,10 @@ mod tests {
 
     #[test]
     fn the_page_path_gives_the_single_pass_report() {
-        let dir = format!("{}/../../../shared/evtx-samples", env!("CARGO_MANIFEST_DIR"));
+        let dir = format!(
+            "{}/../../../shared/evtx-samples",
+            env!("CARGO_MANIFEST_DIR")
+        );
         for name in [
             "security-workstation.evtx",
             "security-with-failures.evtx",

@@ -2,9 +2,8 @@
 //! its chunks; the worker reads them with `Blob.slice` (one chunk in memory at a time), scans
 //! them with the core and sends the results back in batches as transferable buffers. It also
 //! renders raw records on demand and writes the demo log, so the page's main thread never
-//! parses anything. The job logic is plain Rust ([`job`]); only `glue` touches the browser.
-
-mod job;
+//! parses anything. The job logic is plain Rust (the library, `logonscope_worker::job`); only
+//! `glue` touches the browser.
 
 #[cfg(target_arch = "wasm32")]
 mod glue;

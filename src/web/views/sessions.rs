@@ -19,6 +19,7 @@ use logonscope_view::columns::{
     Column, NavKey, Sort, TableGeometry, end_reason_title, logon_type_text, move_selection,
 };
 use logonscope_view::filter::{FilterChoices, SessionFilter, TimeInput, parse_time_input};
+use logonscope_view::numbers::thousands;
 use logonscope_view::zone::Zone;
 use wasm_bindgen::JsCast;
 
@@ -86,7 +87,7 @@ fn FilterBar() -> impl IntoView {
             .analysis
             .with(|a| a.as_ref().map_or(0, |a| a.report.sessions.len()))
     };
-    let shown = move || thousands(state.visible.with(|v| v.len()));
+    let shown = move || thousands(state.visible.with(|v| v.len()) as u64);
 
     let logon_type_options = move || {
         choices.with(|choices| {
@@ -97,7 +98,7 @@ fn FilterBar() -> impl IntoView {
                     let label = format!(
                         "{} ({})",
                         logon_type_text(number, None),
-                        thousands(count)
+                        thousands(count as u64)
                     );
                     let selected = move || {
                         state
@@ -115,7 +116,8 @@ fn FilterBar() -> impl IntoView {
                 .end_reasons
                 .iter()
                 .map(|&(reason, count)| {
-                    let label = format!("{} ({})", end_reason_title(reason), thousands(count));
+                    let label =
+                        format!("{} ({})", end_reason_title(reason), thousands(count as u64));
                     let selected = move || {
                         state
                             .filter
@@ -229,7 +231,7 @@ fn FilterBar() -> impl IntoView {
             </button>
             <p class="sessions-counts" aria-live="polite">
                 <span data-testid="visible-count">{shown}</span>
-                {move || format!(" of {} sessions shown", thousands(total()))}
+                {move || format!(" of {} sessions shown", thousands(total() as u64))}
             </p>
         </div>
     }
@@ -775,17 +777,4 @@ fn window_height() -> f64 {
         .ok()
         .and_then(|h| h.as_f64())
         .unwrap_or(900.0)
-}
-
-/// `1234567` as `1,234,567`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

@@ -4,12 +4,15 @@
 //! arrow keys do the same from the keyboard; a click on a bar opens its session.
 //!
 //! Drawing is SVG. `logonscope_view::timeline` does every computation: the layout is a memo of
-//! the visible sessions and the lane grouping, so zooming only re-runs viewport arithmetic and
-//! updates two attributes per bar, from one effect that owns the bar elements ([`BarLayer`]). Up to [`ALL_BARS_LIMIT`] bars every bar is an element (the
-//! page's tests count `[data-testid=timeline-bar]`); above it only the bars in the lanes and
-//! time in view are drawn, less those hidden behind others, and the container's
-//! `data-bar-count` still says how many bars the layout holds. Lane labels are always drawn
-//! only for the lanes scrolled into view.
+//! the visible sessions and the lane grouping, so zooming only re-runs viewport arithmetic.
+//! One effect owns the bar elements ([`BarLayer`]): while the view moves it changes only the
+//! transform of their group, and places the bars anew when the view rests.
+//!
+//! Up to [`ALL_BARS_LIMIT`] bars every bar is an element (the page's tests count
+//! `[data-testid=timeline-bar]`); above it only the bars in the lanes and time in view are
+//! drawn, less those hidden behind others (merged when dense, within [`CULL_BUDGET`]
+//! elements), and the container's `data-bar-count` still says how many bars the layout
+//! holds. Lane labels are always drawn only for the lanes scrolled into view.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -22,7 +25,7 @@ use logonscope_core::catalog;
 use logonscope_core::report::{EndReason, Session};
 use logonscope_core::time::Timestamp;
 use logonscope_view::timeline::{
-    Bar, LaneBy, Tick, TimelineLayout, Viewport, bar_band, drawn_bars, layout, legend,
+    Bar, Culling, LaneBy, Tick, TimelineLayout, Viewport, bar_band, drawn_bars, layout, legend,
     logon_type_class, ticks, timestamp_at,
 };
 use logonscope_view::zone::{Zone, format_duration};
@@ -34,6 +37,8 @@ use crate::web::state::AppState;
 
 /// Up to this many bars, every bar is drawn whatever the viewport.
 const ALL_BARS_LIMIT: usize = 20_000;
+/// Above it, about this many bars at most are drawn (those in view, merged when dense).
+const CULL_BUDGET: usize = 12_000;
 /// Height of a lane, in pixels (the CSS of the labels uses the same).
 const LANE_HEIGHT: f64 = 22.0;
 /// The narrowest a bar is drawn, so that a session of a second stays visible and clickable.
@@ -366,22 +371,23 @@ pub fn TimelineView() -> impl IntoView {
     });
     let culled = move || bar_count() > ALL_BARS_LIMIT;
 
-    // The bars to draw: all of them, or (above the limit) those in view.
-    let drawn: Memo<Arc<Vec<u32>>> = Memo::new(move |_| {
+    // The bars to draw: all of them, or (above the limit) those in view, within a budget.
+    // With how coarsely they were merged (1: exact), for the summary.
+    let drawn: Memo<(Arc<Vec<u32>>, f64)> = Memo::new(move |_| {
         laid.with(|l| {
             let layout = &l.layout;
             if layout.bars.len() <= ALL_BARS_LIMIT {
-                return Arc::new((0..layout.bars.len() as u32).collect());
+                return (Arc::new((0..layout.bars.len() as u32).collect()), 1.0);
             }
             let keep = state.selected.get().and_then(|s| layout.bar_of(s));
-            Arc::new(drawn_bars(
-                layout,
-                &viewport.get(),
-                width.get(),
-                lanes_in_view.get(),
-                MIN_BAR_PX,
-                keep,
-            ))
+            let culling = Culling {
+                width_px: width.get(),
+                min_px: MIN_BAR_PX,
+                lane_px: LANE_HEIGHT,
+                budget: CULL_BUDGET,
+            };
+            let drawn = drawn_bars(layout, &viewport.get(), lanes_in_view.get(), &culling, keep);
+            (Arc::new(drawn.bars), drawn.cell_px)
         })
     });
 
@@ -454,7 +460,7 @@ pub fn TimelineView() -> impl IntoView {
         };
         let (generation, layout) = laid.with(|l| (l.generation, l.layout.clone()));
         let zone = state.zone.get();
-        let drawn = drawn.get();
+        let drawn = drawn.with(|(bars, _)| bars.clone());
         let view = viewport.get();
         let w = width.get();
         // A new settle tick (the view rested) asks for a rebase.
@@ -656,8 +662,13 @@ pub fn TimelineView() -> impl IntoView {
                 LaneBy::User => "user",
                 LaneBy::Computer => "computer",
             };
+            let simplified = if drawn.with(|(_, cell)| *cell > 1.0) {
+                " (zoom in for every bar: bars are merged at this scale)"
+            } else {
+                ""
+            };
             format!(
-                "{bars} session{} in {lanes} {kind} lane{}",
+                "{bars} session{} in {lanes} {kind} lane{}{simplified}",
                 if bars == 1 { "" } else { "s" },
                 if lanes == 1 { "" } else { "s" }
             )
