@@ -41,9 +41,12 @@ thread_local! {
 struct Loader {
     state: Option<AppState>,
     pool: Vec<Slot>,
-    /// Bumped by every new load or cancel: replies and header reads of an older load are
-    /// ignored.
+    /// Bumped whenever the pool is replaced: replies of stopped workers are ignored.
     generation: u32,
+    /// Bumped by every new load or cancel: header reads of an older load are ignored.
+    load_id: u32,
+    /// A worker is writing the demo log.
+    demo_pending: bool,
     load: Option<Load>,
     /// The files of the last load, kept to read raw records back.
     files: Vec<File>,
@@ -103,8 +106,8 @@ pub fn load_files(state: AppState, files: Vec<File>) {
     if files.is_empty() {
         return;
     }
-    let generation = LOADER.with_borrow_mut(|loader| {
-        loader.reset(state);
+    let load_id = LOADER.with_borrow_mut(|loader| {
+        loader.reset(state, false);
         loader.files = files.clone();
         loader.load = Some(Load {
             files: files
@@ -123,7 +126,7 @@ pub fn load_files(state: AppState, files: Vec<File>) {
             locator: RecordLocator::default(),
             headers_pending: files.len(),
         });
-        loader.generation
+        loader.load_id
     });
     state.analysis.set(None);
     state.selected.set(None);
@@ -141,14 +144,15 @@ pub fn load_files(state: AppState, files: Vec<File>) {
         message: None,
     });
     for (index, file) in files.into_iter().enumerate() {
-        wasm_bindgen_futures::spawn_local(read_header(generation, index, file));
+        wasm_bindgen_futures::spawn_local(read_header(load_id, index, file));
     }
 }
 
 /// Asks a worker for the demo log, then loads it like a dropped file.
 pub fn load_demo(state: AppState) {
     LOADER.with_borrow_mut(|loader| {
-        loader.reset(state);
+        loader.reset(state, false);
+        loader.demo_pending = true;
         loader.send(0, ToWorker::Demo { seed: DEMO_SEED }, None);
     });
     state.analysis.set(None);
@@ -161,7 +165,7 @@ pub fn load_demo(state: AppState) {
 
 /// Stops loading: the workers are stopped and nothing is shown.
 pub fn cancel(state: AppState) {
-    LOADER.with_borrow_mut(|loader| loader.reset(state));
+    LOADER.with_borrow_mut(|loader| loader.reset(state, true));
     state.load.update(|load| {
         load.phase = Phase::Idle;
         load.message = Some("Loading was cancelled.".to_string());
@@ -230,7 +234,7 @@ pub fn load_raw(state: AppState, session: u32) {
 }
 
 /// Reads the header of file `index` and plans its chunks.
-async fn read_header(generation: u32, index: usize, file: File) {
+async fn read_header(load_id: u32, index: usize, file: File) {
     let size = file.size() as u64;
     let probe = match file.slice_with_f64_and_f64(0.0, HEADER_PROBE_SIZE.min(size) as f64) {
         Ok(piece) => JsFuture::from(piece.array_buffer())
@@ -240,7 +244,7 @@ async fn read_header(generation: u32, index: usize, file: File) {
         Err(e) => Err(describe(e)),
     };
     LOADER.with_borrow_mut(|loader| {
-        if loader.generation != generation {
+        if loader.load_id != load_id {
             return;
         }
         loader.header_read(index, probe);
@@ -248,16 +252,29 @@ async fn read_header(generation: u32, index: usize, file: File) {
 }
 
 impl Loader {
-    /// Stops every worker and forgets the current load; a new pool starts on demand.
-    fn reset(&mut self, state: AppState) {
-        for slot in self.pool.drain(..) {
-            slot.worker.terminate();
-        }
-        self.generation = self.generation.wrapping_add(1);
+    /// Forgets the current load. A worker cannot be interrupted, so busy workers (or all of
+    /// them, when `stop` is set) are stopped and the pool replaced; idle ones are kept, since
+    /// starting a worker costs a wasm instantiation.
+    fn reset(&mut self, state: AppState, stop: bool) {
+        // (A raw-record request in flight is short, and its reply is ignored once `raw` is
+        // cleared, so it does not count.)
+        let busy = self.demo_pending
+            || self
+                .pool
+                .iter()
+                .any(|slot| slot.job.is_some() || !slot.waiting.is_empty());
         self.load = None;
         self.raw = None;
+        self.demo_pending = false;
         self.state = Some(state);
-        self.start_pool();
+        self.load_id = self.load_id.wrapping_add(1);
+        if stop || busy || self.pool.is_empty() {
+            for slot in self.pool.drain(..) {
+                slot.worker.terminate();
+            }
+            self.generation = self.generation.wrapping_add(1);
+            self.start_pool();
+        }
     }
 
     fn start_pool(&mut self) {
@@ -438,7 +455,9 @@ impl Loader {
                 if let FromWorker::Failed { message, .. } = &message {
                     if self.load.is_none() {
                         // Not a scan: the demo log could not be written.
-                        fail_all(state, message.clone());
+                        if std::mem::take(&mut self.demo_pending) {
+                            fail_all(state, message.clone());
+                        }
                         return;
                     }
                     self.job_failed(job, message.clone());
@@ -458,6 +477,9 @@ impl Loader {
                 message,
             } => self.rendered(state, request, records, message),
             FromWorker::DemoLog { name } => {
+                if !std::mem::take(&mut self.demo_pending) {
+                    return;
+                }
                 let file = bulk
                     .ok_or_else(|| "the demo log is empty".to_string())
                     .and_then(|bytes| {

@@ -16,7 +16,7 @@ use std::ops::Range;
 
 use logonscope_core::Report;
 use logonscope_core::report::{EndReason, Session};
-use logonscope_core::time::{TICKS_PER_SECOND, Timestamp};
+use logonscope_core::time::{TICKS_PER_SECOND, Timestamp, civil_from_days, days_from_civil};
 
 /// How the timeline groups sessions into lanes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -833,37 +833,6 @@ fn tick_label(local: f64, step: Step) -> (String, bool) {
         }
         Step::Years(_) => (format!("{year:04}"), true),
     }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let month = i64::from(month);
-    let day_of_year =
-        (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
-}
-
-/// The date of a day since 1970-01-01.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let days = days + 719_468;
-    let era = days.div_euclid(146_097);
-    let day_of_era = days - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = (day_of_year - (153 * month_index + 2) / 5 + 1) as u32;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    } as u32;
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 /// The bars of lanes `lanes` that intersect the viewport (touching counts), lane by lane and
