@@ -307,7 +307,12 @@ fn FileRow(file: FileProgress) -> impl IntoView {
     let state_text = if file.done {
         format!("{} records", thousands(file.records))
     } else {
-        format!("{} of {}", megabytes(file.bytes_done), megabytes(file.size))
+        format!(
+            "{} of {} · {} records",
+            megabytes(file.bytes_done),
+            megabytes(file.size),
+            thousands(file.records)
+        )
     };
     let error = file.error.clone().map(|error| {
         view! {

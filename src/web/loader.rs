@@ -96,6 +96,8 @@ struct LoadingFile {
 /// The raw-record request in flight.
 struct RawRequest {
     session: u32,
+    /// How many records were asked for.
+    wanted: usize,
     ids: Vec<u32>,
     records: Vec<RawRecord>,
     messages: Vec<String>,
@@ -226,6 +228,7 @@ pub fn load_raw(state: AppState, session: u32) {
         }
         loader.raw = Some(RawRequest {
             session,
+            wanted: found.record_ids.len(),
             ids,
             records: Vec::new(),
             messages: Vec::new(),
@@ -623,6 +626,13 @@ impl Loader {
         };
         raw.records.sort_by_key(|r| r.record_id);
         raw.records.dedup_by_key(|r| r.record_id);
+        if raw.records.len() < raw.wanted {
+            raw.messages.push(format!(
+                "{} of the session's {} records were not found in the loaded files",
+                raw.wanted - raw.records.len(),
+                raw.wanted
+            ));
+        }
         state.raw.set(RawView {
             session: Some(raw.session),
             pending: false,

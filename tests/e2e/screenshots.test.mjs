@@ -1,5 +1,5 @@
 // Full-page screenshots of the app on the demo log, each tab and the session detail, in the
-// light and the dark colour scheme, plus the idle page: written to .cache/screenshots/ (not
+// light and the dark colour scheme, plus the idle page and damaged files with their errors: written to .cache/screenshots/ (not
 // committed) so that a person, or the lead, can look at what the page shows.
 
 import assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { App, ROOT, waitDone } from './harness.mjs';
+import { App, ROOT, loadFiles, sample, waitDone } from './harness.mjs';
 
 const OUT = path.join(ROOT, '.cache', 'screenshots');
 const MIN_BYTES = 10 * 1024;
@@ -53,6 +53,12 @@ for (const colorScheme of ['light', 'dark']) {
       await page.locator('[data-testid=session-row]').first().click();
       await page.waitForSelector('[data-testid=session-detail]', { state: 'visible', timeout: 10_000 });
       await shoot(page, `detail-${colorScheme}`);
+
+      // Damaged and foreign files beside a sound one: the file list with its errors.
+      const files = ['not-an-evtx.evtx', 'truncated-mid-chunk.evtx', 'security-workstation.evtx'];
+      await loadFiles(page, files.map(sample));
+      assert.equal(await waitDone(page), 'done', 'status after the damaged files');
+      await shoot(page, `file-errors-${colorScheme}`);
       App.assertClean(page);
     } finally {
       await App.closePage(page);
