@@ -6,6 +6,15 @@
 //! the reliable mark (names are localised: SYSTEM is "SYSTÈME" on a French Windows), so it
 //! decides whenever the event carried one; the name decides only when it did not.
 
+/// `DOMAIN\user` (or `user` when the event named no domain), as Event Viewer writes an
+/// account; `None` when the event named no user, so that each caller picks its own fallback.
+pub fn account_name(domain: Option<&str>, user: Option<&str>) -> Option<String> {
+    match (domain, user?) {
+        (Some(domain), user) => Some(format!("{domain}\\{user}")),
+        (None, user) => Some(user.to_string()),
+    }
+}
+
 /// Well-known SIDs of accounts that are never a person: LocalSystem, LocalService,
 /// NetworkService and the anonymous logon.
 const SYSTEM_SIDS: [&str; 4] = ["S-1-5-18", "S-1-5-19", "S-1-5-20", "S-1-5-7"];
@@ -75,6 +84,17 @@ fn starts_with_ignore_ascii_case(text: &str, prefix: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn accounts_are_written_as_event_viewer_does() {
+        assert_eq!(
+            account_name(Some("CORP"), Some("alice")).as_deref(),
+            Some("CORP\\alice")
+        );
+        assert_eq!(account_name(None, Some("alice")).as_deref(), Some("alice"));
+        assert_eq!(account_name(Some("CORP"), None), None);
+        assert_eq!(account_name(None, None), None);
+    }
 
     #[test]
     fn well_known_sids_are_system_whatever_the_name() {

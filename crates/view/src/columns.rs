@@ -16,6 +16,7 @@ use logonscope_core::catalog;
 use logonscope_core::report::{EndReason, Session};
 use logonscope_core::time::Timestamp;
 
+use crate::accounts::account_name;
 use crate::filter::{SessionFilter, cmp_ignore_case};
 use crate::zone::format_duration;
 
@@ -119,12 +120,9 @@ fn yes(flag: bool) -> &'static str {
 
 /// An account as Windows writes it: `DOMAIN\user`, or whichever part is known.
 pub fn account_text(domain: Option<&str>, user: Option<&str>) -> String {
-    match (domain, user) {
-        (Some(domain), Some(user)) => format!("{domain}\\{user}"),
-        (None, Some(user)) => user.to_string(),
-        (Some(domain), None) => format!("{domain}\\"),
-        (None, None) => String::new(),
-    }
+    account_name(domain, user)
+        .or_else(|| domain.map(|domain| format!("{domain}\\")))
+        .unwrap_or_default()
 }
 
 /// A logon type with its name: `10 RemoteInteractive`; a number without a name alone (`12`).

@@ -10,6 +10,8 @@ use logonscope_core::Report;
 use logonscope_core::report::Failure;
 use logonscope_core::time::{TICKS_PER_SECOND, Timestamp};
 
+use crate::accounts::account_name;
+
 /// Failures within [`BURST_WINDOW_SECONDS`] that make a burst. Ten is well above what a person
 /// who mistypes a password produces (two or three tries, then a lockout at five to ten by the
 /// usual policies), yet low enough to catch a slow tool.
@@ -131,13 +133,9 @@ pub fn source_key(failure: &Failure) -> String {
 /// [`UNKNOWN_ACCOUNT`]. Kept as logged (not case-folded) so the analyst sees exactly what
 /// was typed.
 pub fn account_key(failure: &Failure) -> String {
-    match (present(&failure.domain), present(&failure.user)) {
-        (Some(domain), Some(user)) => format!("{domain}\\{user}"),
-        (None, Some(user)) => user.to_string(),
-        _ => present(&failure.user_sid)
-            .unwrap_or(UNKNOWN_ACCOUNT)
-            .to_string(),
-    }
+    account_name(present(&failure.domain), present(&failure.user))
+        .or_else(|| present(&failure.user_sid).map(str::to_string))
+        .unwrap_or_else(|| UNKNOWN_ACCOUNT.to_string())
 }
 
 /// Why a failure failed, as the group lists it: the decoded status (which is specific: "bad

@@ -15,6 +15,8 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 
 use logonscope_core::Report;
+
+use crate::accounts::account_name;
 use logonscope_core::report::{EndReason, Session};
 use logonscope_core::time::{TICKS_PER_SECOND, Timestamp, civil_from_days, days_from_civil};
 
@@ -177,12 +179,9 @@ pub fn timestamp_at(seconds: f64) -> Timestamp {
 /// The lane label of a session grouped by user: `DOMAIN\user`, the user, the SID, or
 /// `(unknown)`.
 pub fn user_label(session: &Session) -> String {
-    match (&session.domain, &session.user, &session.user_sid) {
-        (Some(domain), Some(user), _) => format!("{domain}\\{user}"),
-        (None, Some(user), _) => user.clone(),
-        (_, None, Some(sid)) => sid.clone(),
-        (_, None, None) => "(unknown)".to_string(),
-    }
+    account_name(session.domain.as_deref(), session.user.as_deref())
+        .or_else(|| session.user_sid.clone())
+        .unwrap_or_else(|| "(unknown)".to_string())
 }
 
 /// The data span of a report: min and max over every start and end, padded to

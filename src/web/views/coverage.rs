@@ -7,6 +7,7 @@
 
 use leptos::prelude::*;
 use logonscope_core::report::{Warning, WarningKind};
+use logonscope_view::accounts::account_name;
 use logonscope_view::coverage::{Coverage, EventRow, coverage};
 use logonscope_view::zone::Zone;
 
@@ -166,27 +167,9 @@ fn CoverageBody(found: Coverage) -> impl IntoView {
         <div class="coverage-tables">
             <div>
                 <h3>"Audit logon events"</h3>
-                <table class="coverage-table" data-testid="coverage-events">
-                    <thead>
-                        <tr>
-                            <th class="coverage-num">"Event"</th>
-                            <th>"Description"</th>
-                            <th class="coverage-num">"Found"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{event_rows(&found.events)}</tbody>
-                </table>
+                {event_table("coverage-events", &found.events)}
                 <h3>"Related events"</h3>
-                <table class="coverage-table" data-testid="coverage-related-events">
-                    <thead>
-                        <tr>
-                            <th class="coverage-num">"Event"</th>
-                            <th>"Description"</th>
-                            <th class="coverage-num">"Found"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{event_rows(&found.related_events)}</tbody>
-                </table>
+                {event_table("coverage-related-events", &found.related_events)}
             </div>
             <div>
                 <h3>"Logon types"</h3>
@@ -212,6 +195,22 @@ fn CoverageBody(found: Coverage) -> impl IntoView {
     }
 }
 
+/// A table of event ids with their descriptions and the counts found.
+fn event_table(testid: &'static str, rows: &[EventRow]) -> impl IntoView + use<> {
+    view! {
+        <table class="coverage-table" data-testid=testid>
+            <thead>
+                <tr>
+                    <th class="coverage-num">"Event"</th>
+                    <th>"Description"</th>
+                    <th class="coverage-num">"Found"</th>
+                </tr>
+            </thead>
+            <tbody>{event_rows(rows)}</tbody>
+        </table>
+    }
+}
+
 fn event_rows(rows: &[EventRow]) -> impl IntoView + use<> {
     rows.iter()
         .map(|e| {
@@ -227,11 +226,7 @@ fn event_rows(rows: &[EventRow]) -> impl IntoView + use<> {
 }
 
 fn cleared_row(warning: &Warning, zone: Zone) -> impl IntoView + use<> {
-    let who = match (&warning.domain, &warning.user) {
-        (Some(domain), Some(user)) => format!("{domain}\\{user}"),
-        (None, Some(user)) => user.clone(),
-        _ => String::new(),
-    };
+    let who = account_name(warning.domain.as_deref(), warning.user.as_deref()).unwrap_or_default();
     view! {
         <tr data-testid="coverage-cleared-row">
             <td class="coverage-time">
