@@ -5,6 +5,9 @@
 // files, so the page is held to the same report.
 
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import {
@@ -12,6 +15,7 @@ import {
   assertSameJson,
   cliDemo,
   cliJson,
+  cliRun,
   countOf,
   eventually,
   exportJson,
@@ -341,6 +345,87 @@ test('raw records are read back from the right file, as XML and JSON', { timeout
     const json = JSON.parse(await records.first().textContent());
     assert.equal(Number(json.Event.System.EventRecordID), ids[0], 'JSON of the record');
   });
+});
+
+test('files dropped on the page are loaded like picked ones', { timeout: 180_000 }, async () => {
+  const file = sample('security-with-failures.evtx');
+  const cli = cliJson([file]);
+  await withPage(async (page) => {
+    const bytes = fs.readFileSync(file).toString('base64');
+    // A real drop: a DataTransfer holding the file, dispatched on the page's content.
+    const dataTransfer = await page.evaluateHandle(
+      ({ name, base64 }) => {
+        const raw = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([raw], name));
+        return transfer;
+      },
+      { name: 'security-with-failures.evtx', base64: bytes },
+    );
+    await page.dispatchEvent('.welcome', 'dragover', { dataTransfer });
+    await page.dispatchEvent('.welcome', 'drop', { dataTransfer });
+    assert.equal(await waitDone(page), 'done');
+    assert.equal(await sessionCount(page), cli.json.sessions.length);
+    assertSameJson(await exportJson(page), cli.stdout, 'export after a drop');
+  });
+});
+
+test('cancel stops loading and the page stays usable', { timeout: 180_000 }, async () => {
+  // Big enough to still be reading when Cancel is pressed (tens of MB).
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logonscope-cancel-'));
+  const big = path.join(dir, 'big.evtx');
+  cliRun(['synth', '--out', big, '--sessions', '15000', '--computers', '2', '--seed', '3']);
+  try {
+    await withPage(async (page) => {
+      await loadFiles(page, [big]);
+      await page.waitForSelector('[data-testid=status][data-state=working]');
+      await page.click('[data-testid=cancel]');
+      await page.waitForSelector('[data-testid=status][data-state=idle]', { timeout: 10_000 });
+      assert.equal(await page.locator('[data-testid=cancel]').count(), 0, 'no cancel once stopped');
+      // The workers were replaced: the next load works.
+      await clickDemo(page);
+      assert.equal(await sessionCount(page), demo.cli.json.sessions.length);
+    });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the sessions table sorts, moves by keyboard, and shows local time on request', { timeout: 180_000 }, async () => {
+  const report = demo.cli.json;
+  await withPage(
+    async (page) => {
+      await clickDemo(page);
+      const firstIndex = async () =>
+        Number(await page.locator('[data-testid=session-row]').first().getAttribute('data-index'));
+      // Default order: by start, ascending; a click on Start turns it to descending.
+      const latest = report.sessions.map((s) => s.start ?? '').reduce((a, b) => (b > a ? b : a));
+      const firstStart = async () => report.sessions[await firstIndex()].start;
+      assert.notEqual(await firstStart(), latest, 'not sorted by latest start yet');
+      await page.click('[data-testid=sort-start]');
+      assert.equal(await eventually(firstStart, latest), latest, 'the latest session comes first');
+
+      // Keyboard: the table takes focus; ArrowDown selects the next row, Escape closes.
+      const rows = page.locator('[data-testid=session-row]');
+      await rows.first().click();
+      await page.waitForSelector('[data-testid=session-detail]', { state: 'visible' });
+      const second = Number(await rows.nth(1).getAttribute('data-index'));
+      await page.focus('[data-testid=sessions-table]');
+      await page.keyboard.press('ArrowDown');
+      await page.waitForSelector(`[data-testid=session-row][data-index="${second}"][aria-selected=true]`);
+      await page.keyboard.press('Escape');
+      await page.waitForSelector('[data-testid=session-detail]', { state: 'hidden' });
+
+      // UTC by default; Local time follows the browser's zone (Berlin here: +01:00 or +02:00).
+      const startCell = page.locator('[data-testid=session-row] [data-column=start]').first();
+      assert.match(await startCell.textContent(), /Z$/);
+      await page.click('[data-testid=zone-local]');
+      await eventually(async () => /\+0[12]:00$/.test(await startCell.textContent()), true);
+      await page.click('[data-testid=zone-utc]');
+      await eventually(async () => /Z$/.test(await startCell.textContent()), true);
+    },
+    { timezoneId: 'Europe/Berlin' },
+  );
 });
 
 test('failed logons and audit coverage of smb-password-guessing', { timeout: 180_000 }, async () => {
