@@ -1,5 +1,6 @@
-//! The command line: `logonscope sessions` prints the report of EVTX files, `logonscope synth`
-//! writes a synthetic Security log and the report it must give.
+//! The command line: `logonscope sessions` prints the report of EVTX files (as a table, JSON,
+//! CSV, NDJSON or HTML), `logonscope synth` writes a synthetic Security log (or the hostile one)
+//! and the report it must give.
 
 mod progress;
 mod table;
@@ -11,6 +12,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use logonscope_core::export::html::{HtmlOptions, html_report};
+use logonscope_core::export::ndjson::write_ndjson;
 use logonscope_core::export::{csv, write_report_json};
 use logonscope_core::scan::scan_reader;
 use logonscope_core::{Report, analyze};
@@ -46,14 +49,18 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
         /// How many logon sessions to simulate.
-        #[arg(long)]
-        sessions: u64,
+        #[arg(long, required_unless_present = "hostile")]
+        sessions: Option<u64>,
         /// How many computers write into the log.
         #[arg(long, default_value_t = 1)]
         computers: u32,
         /// Seed of the random choices: the same seed gives the same file.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Write the small hostile log instead: HTML, formulas, control characters and a
+        /// right-to-left override in its names, to check that every output keeps them inert.
+        #[arg(long, conflicts_with_all = ["sessions", "computers", "seed"])]
+        hostile: bool,
     },
     /// Write the demo log that the browser app offers (demo.evtx, three computers).
     Demo {
@@ -71,21 +78,30 @@ enum Format {
     Json,
     /// Sessions as CSV (formula-safe).
     Csv,
+    /// Failed logons as CSV (formula-safe).
+    FailuresCsv,
+    /// One JSON line per session, then per failure, in Elastic Common Schema.
+    Ndjson,
+    /// A self-contained printable HTML report.
+    Html,
 }
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Sessions { format, files } => sessions(format, &files),
+        Command::Synth { out, hostile, .. } if hostile => synth_hostile(&out),
         Command::Synth {
             out,
             sessions,
             computers,
             seed,
+            ..
         } => synth(
             &out,
             &SynthOptions {
-                sessions,
+                // clap requires --sessions unless --hostile is given.
+                sessions: sessions.unwrap_or_default(),
                 computers,
                 seed,
             },
@@ -154,7 +170,17 @@ fn write_report(format: Format, report: &Report) -> std::io::Result<()> {
     let mut out = BufWriter::new(stdout.lock());
     match format {
         Format::Json => write_report_json(report, &mut out)?,
-        Format::Csv => write!(out, "{}", csv::sessions_csv(report))?,
+        Format::Csv => out.write_all(csv::sessions_csv(report).as_bytes())?,
+        Format::FailuresCsv => out.write_all(csv::failures_csv(report).as_bytes())?,
+        Format::Ndjson => write_ndjson(report, &mut out)?,
+        Format::Html => {
+            let names: Vec<&str> = report.files.iter().map(|f| f.name.as_str()).collect();
+            let options = HtmlOptions {
+                title: format!("Logon sessions: {}", names.join(", ")),
+                ..HtmlOptions::default()
+            };
+            out.write_all(html_report(report, &options).as_bytes())?
+        }
         Format::Table => table::write(&mut out, report)?,
     }
     out.flush()
@@ -173,6 +199,43 @@ fn demo(out: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// FILE.expected.json beside `out`.
+fn write_expected(out: &Path, report: &Report) -> Result<PathBuf, String> {
+    let expected = PathBuf::from(format!("{}.expected.json", out.display()));
+    File::create(&expected)
+        .and_then(|file| {
+            let mut out = BufWriter::new(file);
+            write_report_json(report, &mut out)?;
+            out.flush()
+        })
+        .map_err(|e| format!("{}: {e}", expected.display()))?;
+    Ok(expected)
+}
+
+/// The hostile log and its report. The report names the file as [`display_name`] would, so
+/// that it equals what `logonscope sessions` gives for the written file.
+fn synth_hostile(out: &Path) -> Result<(), String> {
+    let (bytes, mut report) =
+        logonscope_synth::hostile_log().map_err(|e| format!("the hostile log: {e}"))?;
+    let name = display_name(out);
+    for file in &mut report.files {
+        file.name = name.clone();
+    }
+    for warning in &mut report.warnings {
+        warning.file = Some(name.clone());
+    }
+    std::fs::write(out, bytes).map_err(|e| format!("{}: {e}", out.display()))?;
+    let expected = write_expected(out, &report)?;
+    eprintln!(
+        "logonscope: wrote {} (hostile: {} sessions, {} failures) and {}",
+        out.display(),
+        report.sessions.len(),
+        report.failures.len(),
+        expected.display()
+    );
+    Ok(())
+}
+
 fn synth(out: &Path, options: &SynthOptions) -> Result<(), String> {
     let file = File::create(out).map_err(|e| format!("{}: {e}", out.display()))?;
     let mut progress = Progress::new(options.estimated_size());
@@ -187,14 +250,7 @@ fn synth(out: &Path, options: &SynthOptions) -> Result<(), String> {
         .sync_all()
         .map_err(|e| format!("{}: {e}", out.display()))?;
     progress.finish();
-    let expected = PathBuf::from(format!("{}.expected.json", out.display()));
-    File::create(&expected)
-        .and_then(|file| {
-            let mut out = BufWriter::new(file);
-            write_report_json(&report, &mut out)?;
-            out.flush()
-        })
-        .map_err(|e| format!("{}: {e}", expected.display()))?;
+    let expected = write_expected(out, &report)?;
     eprintln!(
         "logonscope: wrote {} ({} sessions, {} failures) and {}",
         out.display(),

@@ -1,44 +1,28 @@
 //! The readable report: aligned tables of sessions and failures, then the warnings.
 //!
 //! Values come from event logs and are attacker-controlled: control characters (which could
-//! move the cursor or recolour a terminal) are shown as `\u{..}` escapes, never written raw.
+//! move the cursor or recolour a terminal) and bidirectional overrides and isolates (which
+//! reorder what a line reads) are shown as `\u{..}` escapes, never written raw.
 
 use std::io::{self, Write};
 
 use std::collections::BTreeMap;
 
 use logonscope_core::catalog;
+use logonscope_core::export::is_active_char;
 use logonscope_core::report::{Report, Session};
+use logonscope_core::time::clock_duration;
 
 /// Longest a cell may be before it is cut with `…`.
 const MAX_CELL: usize = 40;
 
 /// A value made safe for a terminal and cut to [`MAX_CELL`] characters.
 pub fn terminal_safe(value: &str) -> String {
-    let mut out = String::new();
-    for c in value.chars() {
-        if c.is_control() {
-            out.push_str(&c.escape_unicode().to_string());
-        } else {
-            out.push(c);
-        }
-    }
+    let mut out = terminal_safe_long(value);
     if out.chars().count() > MAX_CELL {
         out = out.chars().take(MAX_CELL - 1).collect::<String>() + "…";
     }
     out
-}
-
-/// A duration as analysts read it: `2d 03:04:05`, `03:04:05`.
-pub fn duration(seconds: f64) -> String {
-    let total = seconds.max(0.0).round() as u64;
-    let (days, rest) = (total / 86_400, total % 86_400);
-    let clock = format!("{:02}:{:02}:{:02}", rest / 3_600, rest / 60 % 60, rest % 60);
-    if days > 0 {
-        format!("{days}d {clock}")
-    } else {
-        clock
-    }
 }
 
 fn account(domain: &Option<String>, user: &Option<String>) -> String {
@@ -72,7 +56,7 @@ fn session_cells(s: &Session) -> Vec<String> {
         source,
         or_dash(&s.start),
         or_dash(&s.end),
-        s.duration_seconds.map_or("-".to_string(), duration),
+        s.duration_seconds.map_or("-".to_string(), clock_duration),
         s.end_reason.as_str().to_string(),
         if s.admin { "admin" } else { "" }.to_string(),
     ]
@@ -177,16 +161,16 @@ fn write_logon_types(out: &mut impl Write, report: &Report) -> io::Result<()> {
 
 /// Like [`terminal_safe`], without the length limit (for sentences).
 fn terminal_safe_long(value: &str) -> String {
-    value
-        .chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        // Controls, bidi controls and the line and paragraph separators.
+        if is_active_char(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -197,13 +181,14 @@ mod tests {
     fn control_characters_are_escaped() {
         assert_eq!(terminal_safe("evil\u{1b}[31mred"), "evil\\u{1b}[31mred");
         assert_eq!(terminal_safe("a\nb"), "a\\u{a}b");
+        assert_eq!(terminal_safe("x\u{9b}2J"), "x\\u{9b}2J");
+        assert_eq!(
+            terminal_safe("invoice\u{202E}fdp.exe"),
+            "invoice\\u{202e}fdp.exe"
+        );
+        assert_eq!(terminal_safe("\u{2066}a\u{2069}"), "\\u{2066}a\\u{2069}");
+        assert_eq!(terminal_safe_long("a\u{202a}b"), "a\\u{202a}b");
         let long = "x".repeat(100);
         assert_eq!(terminal_safe(&long).chars().count(), MAX_CELL);
-    }
-
-    #[test]
-    fn durations() {
-        assert_eq!(duration(3_725.4), "01:02:05");
-        assert_eq!(duration(2.0 * 86_400.0 + 1.0), "2d 00:00:01");
     }
 }

@@ -5,24 +5,30 @@
 use leptos::ev;
 use leptos::prelude::*;
 use logonscope_core::export::write_report_json;
+use logonscope_view::downloads::download_stem;
 use logonscope_view::numbers::{megabytes, thousands};
 use logonscope_view::zone::Zone;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
 use web_sys::{File, FileList, HtmlInputElement};
 
 use super::download;
 use super::loader;
-use super::state::{AppState, FileProgress, Phase, Tab};
+use super::share;
+use super::state::{AppState, FileProgress, Phase, Source, Tab};
 use super::views::coverage::CoverageView;
 use super::views::detail::SessionDetail;
+use super::views::exports::ExportMenu;
 use super::views::failures::FailuresView;
 use super::views::sessions::SessionsView;
+use super::views::share::SharePanel;
 use super::views::timeline::TimelineView;
 
 #[component]
 pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
+    share::start(state);
     let dragging = RwSignal::new(false);
 
     let on_drop = move |event: ev::DragEvent| {
@@ -47,6 +53,7 @@ pub fn App() -> impl IntoView {
             on:keydown=on_key
         >
             <Header/>
+            <LinkNotices/>
             <FileList/>
             <Show when=move || state.analysis.with(Option::is_some) fallback=Welcome>
                 <Tabs/>
@@ -110,18 +117,22 @@ fn Header() -> impl IntoView {
             return;
         };
         let mut json = Vec::new();
+        let name = format!("{}-report.json", download_stem(&analysis.report));
         let outcome = write_report_json(&analysis.report, &mut json)
             .map_err(|e| e.to_string())
-            .and_then(|()| download::save("logonscope-report.json", "application/json", &json));
+            .and_then(|()| download::save(&name, "application/json", &json));
         if let Err(message) = outcome {
             state.load.update(|load| load.message = Some(message));
         }
     };
     let working = move || state.load.with(|l| l.phase == Phase::Working);
     let no_report = move || state.analysis.with(Option::is_none);
+    let sharing = RwSignal::new(false);
+    let header = NodeRef::<leptos::html::Header>::new();
+    follow_header_height(header);
 
     view! {
-        <header class="header">
+        <header class="header" node_ref=header>
             <div class="header-brand">
                 <span class="header-logo">"logonscope"</span>
                 <span class="header-tagline">"Who logged on, when, from where, for how long"</span>
@@ -132,7 +143,7 @@ fn Header() -> impl IntoView {
                     <input
                         type="file"
                         multiple
-                        accept=".evtx,application/octet-stream"
+                        accept=".evtx,.json,application/octet-stream"
                         class="visually-hidden"
                         on:change=on_pick
                     />
@@ -149,6 +160,19 @@ fn Header() -> impl IntoView {
                 >
                     "Export JSON"
                 </button>
+                <Show when=move || !no_report()>
+                    <ExportMenu/>
+                </Show>
+                <button
+                    class="button"
+                    data-testid="share"
+                    disabled=no_report
+                    aria-expanded=move || sharing.get().to_string()
+                    on:click=move |_| sharing.update(|open| *open = !*open)
+                    title="A link or a file that shows this report without the event logs"
+                >
+                    "Share…"
+                </button>
                 <ZoneSwitch/>
             </div>
             <div class="header-status">
@@ -164,8 +188,94 @@ fn Header() -> impl IntoView {
                 </Show>
             </div>
             <Summary/>
+            <SharePanel open=sharing/>
         </header>
     }
+}
+
+/// What the page says about links: a shared report and the files it came from, a view link
+/// waiting for its files, or why a link could not be opened.
+#[component]
+fn LinkNotices() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let shared_from = move || {
+        state.analysis.with(|analysis| {
+            let analysis = analysis.as_ref()?;
+            let what = match &analysis.source {
+                Source::Logs => return None,
+                Source::Link => "This is a shared report".to_string(),
+                Source::ReportFile(name) => format!("This is the report file {name}"),
+            };
+            let files: Vec<String> = analysis
+                .report
+                .files
+                .iter()
+                .map(|f| format!("{} ({})", f.name, megabytes(f.size)))
+                .collect();
+            let files = if files.is_empty() {
+                "no file names".to_string()
+            } else {
+                files.join(", ")
+            };
+            Some(format!(
+                "{what}, made by logonscope from: {files}. It holds no raw records; drop the \
+                 event logs themselves to read them."
+            ))
+        })
+    };
+    let waiting = move || {
+        state.pending_view.with(|pending| {
+            pending.as_ref().map(|shared| {
+                format!(
+                    "This view link shows a view of: {}. Open those files and the view is applied.",
+                    shared.files.join(", ")
+                )
+            })
+        })
+    };
+    view! {
+        {move || shared_from().map(|text| view! {
+            <div class="notice" data-testid="shared-banner">{text}</div>
+        })}
+        {move || waiting().map(|text| view! {
+            <div class="notice" data-testid="view-pending">{text}</div>
+        })}
+        {move || state.link_error.get().map(|text| view! {
+            <div class="notice notice-error" data-testid="link-error" role="alert">{text}</div>
+        })}
+    }
+}
+
+/// Keeps the CSS variable `--header-bottom` at the header's height, which changes as the header
+/// wraps or the share panel opens: the session detail opens below the header, so that Share and
+/// the zone switch stay usable while a session is open.
+fn follow_header_height(header: NodeRef<leptos::html::Header>) {
+    let observer = StoredValue::new_local(None::<web_sys::ResizeObserver>);
+    Effect::new(move |_| {
+        let Some(element) = header.get() else { return };
+        if observer.with_value(Option::is_some) {
+            return;
+        }
+        let measured = element.clone();
+        let measure = move || {
+            let root = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.document_element())
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+            if let Some(root) = root {
+                let height = measured.offset_height();
+                let _ = root
+                    .style()
+                    .set_property("--header-bottom", &format!("{height}px"));
+            }
+        };
+        measure();
+        let callback = Closure::<dyn FnMut()>::new(measure).into_js_value();
+        if let Ok(resize) = web_sys::ResizeObserver::new(callback.unchecked_ref()) {
+            resize.observe(&element);
+            observer.set_value(Some(resize));
+        }
+    });
 }
 
 /// UTC (the analysts' default) or the browser's zone.

@@ -20,13 +20,15 @@ use logonscope_core::scan::{
     FileError, FileScan, HEADER_PROBE_SIZE, ScannedFile, check_header, unreadable_file,
 };
 use logonscope_synth::DEMO_SEED;
+use logonscope_view::link::{is_report_file_name, parse_report_file};
 use logonscope_view::raw::RecordLocator;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{File, MessageEvent, Worker};
 
-use super::state::{Analysis, AppState, FileProgress, LoadState, Phase, RawView};
+use super::share;
+use super::state::{Analysis, AppState, FileProgress, LoadState, Phase, RawView, Source};
 
 /// The worker's loader script, which Trunk writes next to the page (`data-loader-shim`).
 const WORKER_SCRIPT: &str = "logonscope-worker_loader.js";
@@ -103,11 +105,27 @@ struct RawRequest {
     messages: Vec<String>,
 }
 
-/// Loads `files` (replacing what was loaded), reading them in workers.
+/// Loads `files` (replacing what was loaded), reading them in workers. A report file
+/// (`.logonscope.json`, or the CLI's report JSON) dropped on its own is opened instead.
 pub fn load_files(state: AppState, files: Vec<File>) {
+    let (reports, files): (Vec<File>, Vec<File>) = files
+        .into_iter()
+        .partition(|file| is_report_file_name(&file.name()));
     if files.is_empty() {
+        if let [report] = reports.as_slice() {
+            wasm_bindgen_futures::spawn_local(open_report_file(state, report.clone()));
+        } else if !reports.is_empty() {
+            state.load.set(LoadState {
+                phase: Phase::Error,
+                files: Vec::new(),
+                message: Some("No file was opened.".to_string()),
+            });
+            reject_report_files(state, &reports, "open one report file at a time");
+        }
         return;
     }
+    share::forget_report_link();
+    state.link_error.set(None);
     let load_id = LOADER.with_borrow_mut(|loader| {
         loader.reset(state, false);
         loader.files = files.clone();
@@ -148,10 +166,78 @@ pub fn load_files(state: AppState, files: Vec<File>) {
     for (index, file) in files.into_iter().enumerate() {
         wasm_bindgen_futures::spawn_local(read_header(load_id, index, file));
     }
+    if !reports.is_empty() {
+        reject_report_files(
+            state,
+            &reports,
+            "a report file opens on its own, not together with event logs",
+        );
+    }
+}
+
+/// Lists report files that were not opened, each with why.
+fn reject_report_files(state: AppState, reports: &[File], why: &str) {
+    state.load.update(|load| {
+        for file in reports {
+            load.files.push(FileProgress {
+                name: file.name(),
+                size: file.size() as u64,
+                error: Some(format!("not opened: {why}")),
+                done: true,
+                ..FileProgress::default()
+            });
+        }
+    });
+}
+
+/// Reads a report file and shows its report, or says why it cannot.
+async fn open_report_file(state: AppState, file: File) {
+    let name = file.name();
+    let bytes = JsFuture::from(file.array_buffer())
+        .await
+        .map(|buffer| Uint8Array::new(&buffer).to_vec())
+        .map_err(describe);
+    match bytes.and_then(|bytes| parse_report_file(&bytes)) {
+        Ok(shared) => {
+            share::forget_report_link();
+            share::open_report(state, shared, Source::ReportFile(name));
+        }
+        Err(error) => {
+            forget_files(state);
+            state.analysis.set(None);
+            state.load.set(LoadState {
+                phase: Phase::Error,
+                files: vec![FileProgress {
+                    name,
+                    size: file.size() as u64,
+                    error: Some(error),
+                    done: true,
+                    ..FileProgress::default()
+                }],
+                message: Some("The report file could not be opened.".to_string()),
+            });
+        }
+    }
+}
+
+/// Forgets the loaded files (a report made elsewhere replaces them): a load in progress
+/// stops, and raw records can no longer be read back.
+pub fn forget_files(state: AppState) {
+    LOADER.with_borrow_mut(|loader| {
+        if loader.load.is_some() || loader.demo_pending {
+            loader.reset(state, true);
+        } else {
+            loader.load_id = loader.load_id.wrapping_add(1);
+            loader.raw = None;
+        }
+        loader.files.clear();
+    });
 }
 
 /// Asks a worker for the demo log, then loads it like a dropped file.
 pub fn load_demo(state: AppState) {
+    share::forget_report_link();
+    state.link_error.set(None);
     LOADER.with_borrow_mut(|loader| {
         loader.reset(state, false);
         loader.demo_pending = true;
@@ -182,6 +268,18 @@ pub fn load_raw(state: AppState, session: u32) {
     let Some(found) = analysis.report.sessions.get(session as usize) else {
         return;
     };
+    if analysis.source != Source::Logs {
+        state.raw.set(RawView {
+            session: Some(session),
+            pending: false,
+            records: Vec::new(),
+            message: Some(
+                "A shared report holds no raw records: open the original event logs to read them."
+                    .to_string(),
+            ),
+        });
+        return;
+    }
     // Group the wanted records by the chunk that holds them: one request per chunk.
     let mut by_place: BTreeMap<(u32, u64), Vec<u64>> = BTreeMap::new();
     for id in &found.record_ids {
@@ -602,6 +700,7 @@ impl Loader {
                 format!("{sessions} sessions reconstructed.")
             });
         });
+        share::apply_pending_view(state);
     }
 
     fn rendered(
@@ -654,6 +753,7 @@ fn build_analysis(files: Vec<ScannedFile>, locator: RecordLocator) -> Analysis {
         report: analyze(files),
         event_counts,
         locator,
+        source: Source::Logs,
     }
 }
 
@@ -669,12 +769,7 @@ type ReplyHandler = Closure<dyn FnMut(MessageEvent)>;
 
 /// Starts worker `index`; its replies go to [`Loader::on_message`].
 fn spawn_worker(generation: u32, index: usize) -> Result<(Worker, ReplyHandler), String> {
-    let base = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.base_uri().ok().flatten())
-        .unwrap_or_default();
-    let url = web_sys::Url::new_with_base(WORKER_SCRIPT, &base).map_err(describe)?;
-    let worker = Worker::new(&url.href()).map_err(describe)?;
+    let worker = Worker::new(&worker_script_url()?).map_err(describe)?;
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let data = event.data();
         let message = Reflect::get(&data, &"message".into())
@@ -693,6 +788,24 @@ fn spawn_worker(generation: u32, index: usize) -> Result<(Worker, ReplyHandler),
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     Ok((worker, on_message))
+}
+
+/// Where the worker's script is: beside the page, or (in the single-file build, where the
+/// page is opened from disk and cannot start a worker from a file) the `blob:` URL that the
+/// page's boot script put in `<html data-worker-url>`.
+fn worker_script_url() -> Result<String, String> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("the page has no document")?;
+    if let Some(url) = document
+        .document_element()
+        .and_then(|html| html.get_attribute("data-worker-url"))
+    {
+        return Ok(url);
+    }
+    let base = document.base_uri().ok().flatten().unwrap_or_default();
+    let url = web_sys::Url::new_with_base(WORKER_SCRIPT, &base).map_err(describe)?;
+    Ok(url.href())
 }
 
 /// Sends a request, with the file (a `Blob`: only a handle is cloned, not its bytes).

@@ -10,9 +10,13 @@ use logonscope_core::Report;
 use logonscope_core::protocol::RawRecord;
 use logonscope_view::columns::{Sort, visible_sessions};
 use logonscope_view::filter::SessionFilter;
+use logonscope_view::link::SharedView;
 use logonscope_view::raw::RecordLocator;
 use logonscope_view::timeline::LaneBy;
+use logonscope_view::view_state::{SessionKey, ViewState};
 use logonscope_view::zone::Zone;
+
+pub use logonscope_view::view_state::Tab;
 
 /// A finished analysis of the loaded files.
 #[derive(Debug, Default)]
@@ -22,6 +26,19 @@ pub struct Analysis {
     pub event_counts: BTreeMap<u16, u64>,
     /// Where each record is, to read raw records back on demand.
     pub locator: RecordLocator,
+    /// Where the report came from.
+    pub source: Source,
+}
+
+/// Where a report came from: the page's own analysis of event logs, or someone else's, shared
+/// as a link or a report file (then no raw record can be read back).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Source {
+    #[default]
+    Logs,
+    Link,
+    /// A report file, by its name.
+    ReportFile(String),
 }
 
 /// Where loading is: `data-state` of `[data-testid=status]`.
@@ -81,38 +98,6 @@ impl LoadState {
     }
 }
 
-/// The tabs of the page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Tab {
-    #[default]
-    Sessions,
-    Timeline,
-    Failures,
-    Coverage,
-}
-
-impl Tab {
-    pub const ALL: [Tab; 4] = [Tab::Sessions, Tab::Timeline, Tab::Failures, Tab::Coverage];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Tab::Sessions => "Sessions",
-            Tab::Timeline => "Timeline",
-            Tab::Failures => "Failed logons",
-            Tab::Coverage => "Audit coverage",
-        }
-    }
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Tab::Sessions => "sessions",
-            Tab::Timeline => "timeline",
-            Tab::Failures => "failures",
-            Tab::Coverage => "coverage",
-        }
-    }
-}
-
 /// The raw records of the session shown in the detail panel, read back from the files.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RawView {
@@ -137,6 +122,10 @@ pub struct AppState {
     pub zone: RwSignal<Zone>,
     pub lane_by: RwSignal<LaneBy>,
     pub raw: RwSignal<RawView>,
+    /// A view link waiting for its files: applied when they have been analysed.
+    pub pending_view: RwSignal<Option<SharedView>>,
+    /// Why the link in the address bar could not be opened.
+    pub link_error: RwSignal<Option<String>>,
     /// The sessions that pass the filter, in the chosen order (indices into
     /// `report.sessions`). The sessions table and the timeline both show exactly these.
     pub visible: Memo<Arc<Vec<u32>>>,
@@ -165,8 +154,45 @@ impl AppState {
             zone: RwSignal::new(Zone::default()),
             lane_by: RwSignal::new(LaneBy::default()),
             raw: RwSignal::new(RawView::default()),
+            pending_view: RwSignal::new(None),
+            link_error: RwSignal::new(None),
             visible,
         }
+    }
+
+    /// The view as it is now, as links and report files carry it.
+    pub fn view_state(&self) -> ViewState {
+        let selected = self.selected.get_untracked().and_then(|index| {
+            self.analysis.with_untracked(|analysis| {
+                let session = analysis.as_ref()?.report.sessions.get(index as usize)?;
+                Some(SessionKey::of(session))
+            })
+        });
+        ViewState {
+            tab: self.tab.get_untracked(),
+            filter: self.filter.get_untracked(),
+            sort: self.sort.get_untracked(),
+            selected,
+            zone: self.zone.get_untracked(),
+            lane_by: self.lane_by.get_untracked(),
+        }
+    }
+
+    /// Shows `view` over the loaded report. Returns false when the selected session is not in
+    /// the report (the rest of the view is applied anyway).
+    pub fn apply_view(&self, view: ViewState) -> bool {
+        let selected = view.selected.as_ref().map(|key| {
+            self.analysis
+                .with_untracked(|analysis| key.find(&analysis.as_ref()?.report))
+        });
+        self.tab.set(view.tab);
+        self.filter.set(view.filter);
+        self.sort.set(view.sort);
+        self.zone.set(view.zone);
+        self.lane_by.set(view.lane_by);
+        self.raw.set(RawView::default());
+        self.selected.set(selected.flatten());
+        selected.is_none_or(|found| found.is_some())
     }
 }
 

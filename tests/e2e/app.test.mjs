@@ -37,17 +37,6 @@ after(async () => {
   await app?.close();
 });
 
-/** Runs `body(page)` on a fresh page, then asserts nothing left the origin and no page error. */
-async function withPage(body, options) {
-  const page = await app.open(options);
-  try {
-    await body(page);
-    App.assertClean(page);
-  } finally {
-    await App.closePage(page);
-  }
-}
-
 async function clickDemo(page) {
   await page.click('[data-testid=demo]');
   assert.equal(await waitDone(page), 'done', 'status after the demo');
@@ -72,7 +61,7 @@ function personUsers(report) {
 const visibleCount = (page) => countOf(page, 'visible-count');
 
 test('the page loads idle, with a file input, offline', async () => {
-  await withPage(async (page) => {
+  await app.withPage(async (page) => {
     assert.equal(
       await page.locator('[data-testid=status]').getAttribute('data-state'),
       'idle',
@@ -101,7 +90,7 @@ test('damaged and foreign files are named; the sound file is read', { timeout: 1
   assert.equal(cli.code, 0);
   const withErrors = cli.json.files.filter((f) => f.errors.length > 0).map((f) => f.name);
   assert.ok(withErrors.length >= 4, `the CLI lists errors for the broken files: ${withErrors}`);
-  await withPage(async (page) => {
+  await app.withPage(async (page) => {
     await loadFiles(page, paths);
     assert.equal(await waitDone(page), 'done', 'status');
     const shown = await page.locator('[data-testid=file-error]').allTextContents();
@@ -120,7 +109,7 @@ test('damaged and foreign files are named; the sound file is read', { timeout: 1
 });
 
 test('a drop of only a foreign file ends in the error state, naming it', async () => {
-  await withPage(async (page) => {
+  await app.withPage(async (page) => {
     await loadFiles(page, [sample('not-an-evtx.evtx')]);
     assert.equal(await waitDone(page), 'error', 'status');
     const shown = await page.locator('[data-testid=file-error]').allTextContents();
@@ -132,7 +121,7 @@ test('a drop of only a foreign file ends in the error state, naming it', async (
 });
 
 test('the demo gives the report the CLI gives for `logonscope demo`', { timeout: 180_000 }, async () => {
-  await withPage(async (page) => {
+  await app.withPage(async (page) => {
     await clickDemo(page);
     assert.equal(await sessionCount(page), demo.cli.json.sessions.length, 'session-count');
     assert.deepEqual(
@@ -148,7 +137,7 @@ test('filters of the sessions table count as the CLI report says', { timeout: 18
   const paths = [sample('security-workstation.evtx'), sample('security-with-failures.evtx')];
   const report = cliJson(paths).json;
   const total = report.sessions.length;
-  await withPage(async (page) => {
+  await app.withPage(async (page) => {
     await loadFiles(page, paths);
     assert.equal(await waitDone(page), 'done');
     assert.equal(await sessionCount(page), total, 'session-count');
@@ -270,7 +259,7 @@ test('filters of the sessions table count as the CLI report says', { timeout: 18
 
 test('the timeline draws one bar per visible session', { timeout: 180_000 }, async () => {
   const report = demo.cli.json;
-  await withPage(async (page) => {
+  await app.withPage(async (page) => {
     await clickDemo(page);
     const all = await visibleCount(page);
     assert.equal(all, report.sessions.length, 'visible-count of the demo');
@@ -323,7 +312,7 @@ test('raw records are read back from the right file, as XML and JSON', { timeout
   const index = report.sessions.findIndex((s) => s.computer === computer && s.record_ids.length > 0);
   assert.ok(index >= 0, 'a session of the second file with records');
   const wanted = report.sessions[index].record_ids;
-  await withPage(async (page) => {
+  await app.withPage(async (page) => {
     await loadFiles(page, files);
     assert.equal(await waitDone(page), 'done');
     await page.fill('[data-testid=filter-computer]', computer);
@@ -350,7 +339,7 @@ test('raw records are read back from the right file, as XML and JSON', { timeout
 test('files dropped on the page are loaded like picked ones', { timeout: 180_000 }, async () => {
   const file = sample('security-with-failures.evtx');
   const cli = cliJson([file]);
-  await withPage(async (page) => {
+  await app.withPage(async (page) => {
     const bytes = fs.readFileSync(file).toString('base64');
     // A real drop: a DataTransfer holding the file, dispatched on the page's content.
     const dataTransfer = await page.evaluateHandle(
@@ -376,7 +365,7 @@ test('cancel stops loading and the page stays usable', { timeout: 180_000 }, asy
   const big = path.join(dir, 'big.evtx');
   cliRun(['synth', '--out', big, '--sessions', '15000', '--computers', '2', '--seed', '3']);
   try {
-    await withPage(async (page) => {
+    await app.withPage(async (page) => {
       await loadFiles(page, [big]);
       await page.waitForSelector('[data-testid=status][data-state=working]');
       await page.click('[data-testid=cancel]');
@@ -393,7 +382,7 @@ test('cancel stops loading and the page stays usable', { timeout: 180_000 }, asy
 
 test('the sessions table sorts, moves by keyboard, and shows local time on request', { timeout: 180_000 }, async () => {
   const report = demo.cli.json;
-  await withPage(
+  await app.withPage(
     async (page) => {
       await clickDemo(page);
       const firstIndex = async () =>
@@ -432,7 +421,7 @@ test('failed logons and audit coverage of smb-password-guessing', { timeout: 180
   const paths = [sample('smb-password-guessing.evtx')];
   const report = cliJson(paths).json;
   assert.equal(report.failures.length, 3561, 'the CLI finds 3561 failures');
-  await withPage(async (page) => {
+  await app.withPage(async (page) => {
     await loadFiles(page, paths);
     assert.equal(await waitDone(page), 'done');
 
@@ -476,7 +465,7 @@ test('responsiveness while the demo loads (printed)', { timeout: 180_000 }, asyn
       window.__longtasks = null;
     }
   };
-  await withPage(
+  await app.withPage(
     async (page) => {
       await page.evaluate(() => window.__longtasks.splice(0)); // only the load counts
       const start = Date.now();

@@ -19,8 +19,8 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 
 /** The repository root (this file is tests/e2e/harness.mjs). */
 export const ROOT = path.resolve(HERE, '..', '..');
-/** What `trunk build --release` wrote. */
-export const DIST = path.join(ROOT, 'dist');
+/** What `trunk build --release` wrote (LOGONSCOPE_DIST: another build, to try it). */
+export const DIST = process.env.LOGONSCOPE_DIST || path.join(ROOT, 'dist');
 /** The shared sample logs: read in place, never copied into the repository. */
 export const SAMPLES = path.resolve(ROOT, '..', 'shared', 'evtx-samples');
 /** The native command-line tool, built by `cargo build --release --bin logonscope`. */
@@ -61,10 +61,13 @@ export function sample(name) {
 
 /**
  * Serves `dir` on 127.0.0.1 at a random port. Only GET/HEAD of files inside `dir`; `/` is
- * index.html. Returns `{ origin, close }`.
+ * index.html. With `prefix` (e.g. `/cases/2024/logonscope/`), `dir` is served under that path
+ * only, as a static host serving the app from a sub-folder would. Returns `{ origin, url, close }`,
+ * `url` being the app's address (origin and prefix).
  */
-export async function startServer(dir = DIST) {
+export async function startServer(dir = DIST, { prefix = '/' } = {}) {
   const root = path.resolve(dir);
+  if (!prefix.startsWith('/') || !prefix.endsWith('/')) throw new Error(`prefix ${prefix}: /.../ expected`);
   const server = http.createServer((req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405).end();
@@ -77,6 +80,11 @@ export async function startServer(dir = DIST) {
       res.writeHead(400).end();
       return;
     }
+    if (!pathname.startsWith(prefix)) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    pathname = '/' + pathname.slice(prefix.length);
     if (pathname.endsWith('/')) pathname += 'index.html';
     const file = path.resolve(root, '.' + pathname);
     // Nothing outside dist/ is served, whatever the URL says.
@@ -106,6 +114,7 @@ export async function startServer(dir = DIST) {
   const { port } = server.address();
   return {
     origin: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${port}${prefix}`,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections?.();
@@ -119,15 +128,19 @@ export async function startServer(dir = DIST) {
  * test (or per load), each with its own request record.
  */
 export class App {
-  static async start() {
-    if (!fs.existsSync(path.join(DIST, 'index.html'))) {
-      throw new Error(`${DIST}/index.html is missing: run \`trunk build --release\` first`);
+  /**
+   * `prefix`: serve the build under that path (see `startServer`) instead of at the root;
+   * `dir`: serve that folder (a copy of dist/) instead of dist/.
+   */
+  static async start({ prefix = '/', dir = DIST } = {}) {
+    if (!fs.existsSync(path.join(dir, 'index.html'))) {
+      throw new Error(`${dir}/index.html is missing: run \`trunk build --release\` first`);
     }
     if (!fs.existsSync(CLI)) {
       throw new Error(`${CLI} is missing: run \`cargo build --release --bin logonscope\` first`);
     }
     const app = new App();
-    app.server = await startServer(DIST);
+    app.server = await startServer(dir, { prefix });
     // playwright-core's launch() gives Chromium a fresh temporary user-data dir of its own
     // and removes it on close.
     app.browser = await chromium.launch({
@@ -150,13 +163,19 @@ export class App {
     return this.server.origin;
   }
 
+  /** The app's address: the origin, and the prefix it is served under. */
+  get url() {
+    return this.server.url;
+  }
+
   /**
    * A new context (downloads accepted, 1440x900) and page at the app's root, with every
    * request recorded and any request off the server's origin aborted and recorded.
    * `options` go to `browser.newContext` (e.g. `colorScheme`); `initScript` runs before
-   * the page's own scripts.
+   * the page's own scripts. `allowFile`: `file:` URLs count as the page's own (a page opened
+   * from disk, such as the single-file build).
    */
-  async open({ initScript, goto = true, ...options } = {}) {
+  async open({ initScript, goto = true, allowFile = false, ...options } = {}) {
     const context = await this.browser.newContext({
       acceptDownloads: true,
       viewport: { width: 1440, height: 900 },
@@ -165,7 +184,10 @@ export class App {
     const origin = this.origin;
     const rec = { requests: [], offOrigin: [], pageErrors: [], consoleErrors: [] };
     const allowed = (url) =>
-      url.startsWith('blob:') || url.startsWith('data:') || sameOrigin(url, origin);
+      url.startsWith('blob:') ||
+      url.startsWith('data:') ||
+      (allowFile && url.startsWith('file:')) ||
+      sameOrigin(url, origin);
     // Covers pages and their workers alike.
     context.on('request', (request) => {
       const url = request.url();
@@ -195,10 +217,24 @@ export class App {
     if (initScript) await page.addInitScript(initScript);
     page.rec = rec;
     if (goto) {
-      await page.goto(origin + '/', { waitUntil: 'load' });
+      await page.goto(this.url, { waitUntil: 'load' });
       await page.waitForSelector('[data-testid=status]', { timeout: 30_000 });
     }
     return page;
+  }
+
+  /**
+   * Runs `body(page)` on a fresh page (`options` as for `open`), then asserts that nothing
+   * left the origin and no page error happened; the page's context is closed in any case.
+   */
+  async withPage(body, options) {
+    const page = await this.open(options);
+    try {
+      await body(page);
+      App.assertClean(page);
+    } finally {
+      await App.closePage(page);
+    }
   }
 
   /** What every test asserts at its end: nothing left the origin, no page error. */

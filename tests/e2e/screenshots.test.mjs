@@ -54,6 +54,22 @@ for (const colorScheme of ['light', 'dark']) {
       await page.waitForSelector('[data-testid=session-detail]', { state: 'visible', timeout: 10_000 });
       await shoot(page, `detail-${colorScheme}`);
 
+      // The share panel and the export menu, the detail still open.
+      await page.click('[data-testid=share]');
+      await page.locator('[data-testid=share-url]').waitFor({ state: 'visible' });
+      await shoot(page, `share-${colorScheme}`);
+      const link = await page.inputValue('[data-testid=share-url]');
+      await page.click('[data-testid=share]');
+      await page.locator('[data-testid=export-menu] summary').click();
+      await shoot(page, `exports-${colorScheme}`);
+      await page.locator('[data-testid=export-menu] summary').click();
+
+      // The same report opened from its link: the banner naming its files.
+      await page.goto(app.origin + '/');
+      await page.goto(link);
+      assert.equal(await waitDone(page), 'done', 'status of the shared report');
+      await shoot(page, `shared-${colorScheme}`);
+
       // Damaged and foreign files beside a sound one: the file list with its errors.
       const files = ['not-an-evtx.evtx', 'truncated-mid-chunk.evtx', 'security-workstation.evtx'];
       await loadFiles(page, files.map(sample));

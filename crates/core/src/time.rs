@@ -161,23 +161,63 @@ impl fmt::Display for Timestamp {
     }
 }
 
+/// ISO-8601 text in human-readable formats (the report JSON); the bare tick count in binary
+/// ones (postcard, for worker results and report links), where text would be four times
+/// bigger and slower.
 impl Serialize for Timestamp {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        if serializer.is_human_readable() {
+            serializer.collect_str(self)
+        } else {
+            serializer.serialize_u64(self.0)
+        }
     }
 }
 
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        if !deserializer.is_human_readable() {
+            return u64::deserialize(deserializer).map(Timestamp);
+        }
         let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Timestamp::parse_iso(&text)
             .ok_or_else(|| serde::de::Error::custom(format!("not an ISO-8601 UTC time: {text:?}")))
     }
 }
 
+/// A duration as analysts read it in tables and printed reports: `2d 03:04:05`, `03:04:05`.
+pub fn clock_duration(seconds: f64) -> String {
+    let total = seconds.max(0.0).round() as u64;
+    let (days, rest) = (total / 86_400, total % 86_400);
+    let clock = format!("{:02}:{:02}:{:02}", rest / 3_600, rest / 60 % 60, rest % 60);
+    if days > 0 {
+        format!("{days}d {clock}")
+    } else {
+        clock
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clock_durations() {
+        assert_eq!(clock_duration(3_725.4), "01:02:05");
+        assert_eq!(clock_duration(2.0 * 86_400.0 + 1.0), "2d 00:00:01");
+        assert_eq!(clock_duration(-5.0), "00:00:00");
+    }
+
+    #[test]
+    fn serialises_as_text_in_json_and_as_ticks_in_postcard() {
+        let t = Timestamp::parse_iso("2016-07-08T18:12:51.6816408Z").unwrap();
+        let json = serde_json::to_string(&t).unwrap();
+        assert_eq!(json, "\"2016-07-08T18:12:51.6816408Z\"");
+        assert_eq!(serde_json::from_str::<Timestamp>(&json).unwrap(), t);
+        let binary = postcard::to_allocvec(&t).unwrap();
+        assert!(binary.len() <= 10, "a varint, not text: {binary:?}");
+        assert_eq!(postcard::from_bytes::<Timestamp>(&binary).unwrap(), t);
+    }
 
     #[test]
     fn formats_seven_fraction_digits() {

@@ -448,33 +448,12 @@ impl<W: Write + Seek, P: FnMut(u64)> Simulation<W, P> {
         let mut out = self.sink.finish()?;
         let size = out.seek(io::SeekFrom::End(0))?;
         let mut sessions = self.sessions;
-        for session in &mut sessions {
-            session.duration_seconds = match (session.start, session.end) {
-                (Some(start), Some(end)) => Some(start.seconds_until(end)),
-                _ => None,
-            };
-        }
-        let logon_id =
-            |s: &Session| u64::from_str_radix(s.logon_id.trim_start_matches("0x"), 16).unwrap_or(0);
-        sessions.sort_by(|a, b| {
-            (&a.computer, a.start, logon_id(a), a.record_ids.first()).cmp(&(
-                &b.computer,
-                b.start,
-                logon_id(b),
-                b.record_ids.first(),
-            ))
-        });
         let mut failures = self.failures;
-        failures.sort_by(|a, b| {
-            (&a.computer, a.time, a.record_id).cmp(&(&b.computer, b.time, b.record_id))
-        });
         let mut warnings = self.warnings;
         for warning in &mut warnings {
             warning.file = Some(name.to_string());
         }
-        warnings.sort_by(|a, b| {
-            (&a.computer, a.time, a.record_id).cmp(&(&b.computer, b.time, b.record_id))
-        });
+        finish_report_parts(&mut sessions, &mut failures, &mut warnings);
         let report = Report {
             files: vec![FileSummary {
                 name: name.to_string(),
@@ -488,6 +467,37 @@ impl<W: Write + Seek, P: FnMut(u64)> Simulation<W, P> {
         };
         Ok((out, report))
     }
+}
+
+/// Fills in the durations and puts sessions, failures and warnings in the order of the report
+/// logonscope gives: by computer, then time (and logon id, then first record, for sessions).
+pub(crate) fn finish_report_parts(
+    sessions: &mut [Session],
+    failures: &mut [Failure],
+    warnings: &mut [Warning],
+) {
+    for session in sessions.iter_mut() {
+        session.duration_seconds = match (session.start, session.end) {
+            (Some(start), Some(end)) => Some(start.seconds_until(end)),
+            _ => None,
+        };
+    }
+    let logon_id =
+        |s: &Session| u64::from_str_radix(s.logon_id.trim_start_matches("0x"), 16).unwrap_or(0);
+    sessions.sort_by(|a, b| {
+        (&a.computer, a.start, logon_id(a), a.record_ids.first()).cmp(&(
+            &b.computer,
+            b.start,
+            logon_id(b),
+            b.record_ids.first(),
+        ))
+    });
+    failures.sort_by(|a, b| {
+        (&a.computer, a.time, a.record_id).cmp(&(&b.computer, b.time, b.record_id))
+    });
+    warnings.sort_by(|a, b| {
+        (&a.computer, a.time, a.record_id).cmp(&(&b.computer, b.time, b.record_id))
+    });
 }
 
 /// The fields of a logon that vary by kind, before the account and logon id are known.

@@ -15,13 +15,15 @@ use logonscope_core::Report;
 use logonscope_core::catalog;
 use logonscope_core::report::{EndReason, Session};
 use logonscope_core::time::Timestamp;
+use serde::{Deserialize, Serialize};
 
 use crate::accounts::account_name;
 use crate::filter::{SessionFilter, cmp_ignore_case};
 use crate::zone::format_duration;
 
 /// A column of the sessions table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Column {
     Computer,
     User,
@@ -149,7 +151,7 @@ pub fn end_reason_title(reason: EndReason) -> &'static str {
 }
 
 /// The order of the table: a column and a direction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Sort {
     pub column: Column,
     pub descending: bool,

@@ -12,12 +12,15 @@ use std::collections::BTreeSet;
 use logonscope_core::catalog;
 use logonscope_core::report::{EndReason, Session};
 use logonscope_core::time::Timestamp;
+use serde::{Deserialize, Serialize};
 
 use crate::accounts::is_system_account;
-use crate::columns::end_reason_title;
+use crate::columns::{end_reason_title, logon_type_text};
+use crate::zone::format_utc;
 
 /// The filter bar's fields. Empty text fields and empty sets keep everything.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SessionFilter {
     /// Matches `DOMAIN\user` and the plain user name.
     pub user: String,
@@ -55,6 +58,47 @@ impl SessionFilter {
             && self.end_reasons.is_empty()
             && !self.hide_system
             && self.text.trim().is_empty()
+    }
+
+    /// The filter in words, for printed reports: `user contains "adm"; logon type 10
+    /// RemoteInteractive; system accounts hidden`. Times are UTC. `None` when it keeps all.
+    pub fn describe(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        let mut text = |what: &str, value: &str| {
+            if !value.trim().is_empty() {
+                parts.push(format!("{what} contains \"{}\"", value.trim()));
+            }
+        };
+        text("user", &self.user);
+        text("computer", &self.computer);
+        text("source", &self.source);
+        text("any field", &self.text);
+        if !self.logon_types.is_empty() {
+            let types: Vec<String> = self
+                .logon_types
+                .iter()
+                .map(|&number| logon_type_text(number, None))
+                .collect();
+            parts.push(format!("logon type {}", types.join(" or ")));
+        }
+        if !self.end_reasons.is_empty() {
+            let reasons: Vec<&str> = self
+                .end_reasons
+                .iter()
+                .map(|&reason| end_reason_title(reason))
+                .collect();
+            parts.push(format!("ended by {}", reasons.join(" or ")));
+        }
+        if let Some(from) = self.from {
+            parts.push(format!("active after {}", format_utc(from)));
+        }
+        if let Some(to) = self.to {
+            parts.push(format!("active before {}", format_utc(to)));
+        }
+        if self.hide_system {
+            parts.push("system accounts hidden".to_string());
+        }
+        (!parts.is_empty()).then(|| parts.join("; "))
     }
 
     /// The filter prepared for testing many sessions.
@@ -420,6 +464,25 @@ pub(crate) fn cmp_ignore_case(a: &[&str], b: &[&str]) -> Ordering {
 mod tests {
     use super::*;
     use logonscope_core::report::{ExplicitCredential, RdpAction, RdpEvent};
+
+    #[test]
+    fn a_filter_describes_itself_in_words() {
+        assert_eq!(SessionFilter::default().describe(), None);
+        let filter = SessionFilter {
+            user: " adm ".into(),
+            logon_types: BTreeSet::from([10, 3]),
+            end_reasons: BTreeSet::from([EndReason::LogEnd]),
+            from: Some(at("2024-05-01T10:00:00Z")),
+            hide_system: true,
+            ..SessionFilter::default()
+        };
+        let words = filter.describe().unwrap();
+        assert_eq!(
+            words,
+            "user contains \"adm\"; logon type 3 Network or 10 RemoteInteractive; ended by \
+             Log end; active after 2024-05-01 10:00:00Z; system accounts hidden"
+        );
+    }
 
     fn at(iso: &str) -> Timestamp {
         Timestamp::parse_iso(iso).unwrap()

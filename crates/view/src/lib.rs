@@ -10,9 +10,12 @@
 pub mod accounts;
 pub mod columns;
 pub mod coverage;
+pub mod downloads;
 pub mod failures;
 pub mod filter;
+pub mod link;
 pub mod numbers;
 pub mod raw;
 pub mod timeline;
+pub mod view_state;
 pub mod zone;

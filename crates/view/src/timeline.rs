@@ -19,9 +19,11 @@ use logonscope_core::Report;
 use crate::accounts::account_name;
 use logonscope_core::report::{EndReason, Session};
 use logonscope_core::time::{TICKS_PER_SECOND, Timestamp, civil_from_days, days_from_civil};
+use serde::{Deserialize, Serialize};
 
 /// How the timeline groups sessions into lanes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum LaneBy {
     #[default]
     User,

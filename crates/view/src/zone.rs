@@ -2,9 +2,11 @@
 //! shifted into the browser's zone when the analyst asks for it.
 
 use logonscope_core::time::{TICKS_PER_SECOND, Timestamp};
+use serde::{Deserialize, Serialize};
 
 /// The zone the page shows times in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Zone {
     #[default]
     Utc,

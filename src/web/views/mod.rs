@@ -3,6 +3,8 @@
 
 pub mod coverage;
 pub mod detail;
+pub mod exports;
 pub mod failures;
 pub mod sessions;
+pub mod share;
 pub mod timeline;

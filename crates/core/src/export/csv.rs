@@ -4,8 +4,12 @@
 //! Event data is attacker-controlled: a user name such as `=HYPERLINK("http://x","y")` would
 //! run as a formula when the CSV is opened in a spreadsheet. Any cell that starts with a
 //! character a spreadsheet treats as the start of a formula (`=`, `+`, `-`, `@`, tab, carriage
-//! return) gets a leading `'`, as OWASP recommends.
+//! return) gets a leading `'`, as OWASP recommends. Control characters (tab, CR and LF
+//! included) become their Unicode Control Pictures and bidirectional overrides a visible
+//! `[U+202E]` ([`visible_controls`]), so that no value splits a row, recolours a terminal that
+//! shows the file, or reorders what a cell reads.
 
+use super::visible_controls;
 use crate::report::{Failure, Report, Session};
 use crate::time::Timestamp;
 
@@ -62,11 +66,15 @@ pub const FAILURE_COLUMNS: [&str; 18] = [
     "record_id",
 ];
 
-/// Makes a cell safe for spreadsheets and CSV.
+/// Makes a cell safe for spreadsheets and CSV: controls made visible, formulas neutralised,
+/// quoted as RFC 4180 says when it holds a comma or a quote.
 pub fn cell(value: &str) -> String {
-    let neutral = match value.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}"),
-        _ => value.to_string(),
+    let visible = visible_controls(value);
+    let neutral = match visible.chars().next() {
+        // Tab and CR cannot remain after `visible_controls`; they stay here so that this rule
+        // holds on its own.
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{visible}"),
+        _ => visible.into_owned(),
     };
     if neutral.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", neutral.replace('"', "\"\""))
@@ -95,7 +103,8 @@ fn push_row(out: &mut String, cells: &[String]) {
 fn session_row(s: &Session) -> Vec<String> {
     vec![
         cell(&s.computer),
-        s.logon_id.clone(),
+        // A report read from a shared link is as untrusted as a log: no value is written raw.
+        cell(&s.logon_id),
         text(&s.linked_logon_id),
         text(&s.user_sid),
         text(&s.domain),
@@ -184,10 +193,55 @@ mod tests {
         assert_eq!(cell("+1"), "'+1");
         assert_eq!(cell("-2"), "'-2");
         assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(cell("\tx"), "'\tx");
         assert_eq!(cell("a,b"), "\"a,b\"");
-        assert_eq!(cell("line\nbreak"), "\"line\nbreak\"");
         assert_eq!(cell("alice"), "alice");
+        assert_eq!(cell(""), "");
+    }
+
+    #[test]
+    fn control_characters_never_split_a_row() {
+        assert_eq!(cell("line\nbreak"), "line\u{240a}break");
+        assert_eq!(cell("\tx"), "\u{2409}x");
+        assert_eq!(cell("\rx"), "\u{240d}x");
+        assert_eq!(cell("a\r\nb,c"), "\"a\u{240d}\u{240a}b,c\"");
+        assert_eq!(cell("\u{1b}[31mred\u{7}"), "\u{241b}[31mred\u{2407}");
+        assert_eq!(cell("x\u{7f}"), "x\u{2421}");
+        assert_eq!(cell("invoice\u{202E}fdp.exe"), "invoice[U+202E]fdp.exe");
+        // A control picture in front of a formula keeps it from being one.
+        assert_eq!(cell("\t=1+1"), "\u{2409}=1+1");
+        assert_eq!(cell("=1\n+2"), "'=1\u{240a}+2");
+    }
+
+    #[test]
+    fn hostile_values_give_one_row_of_the_right_width() {
+        let mut session = Session::new("PC\n2", "0x1\r\n");
+        session.user = Some("\"quoted, comma\"\n=HYPERLINK(\"http://x\",\"y\")".into());
+        session.domain = Some("-2+3".into());
+        session.workstation = Some("@cmd\t".into());
+        let report = Report {
+            sessions: vec![session],
+            ..Report::default()
+        };
+        let text = sessions_csv(&report);
+        let rows: Vec<&str> = text.split("\r\n").filter(|r| !r.is_empty()).collect();
+        assert_eq!(rows.len(), 2, "{text:?}");
+        for row in &rows {
+            assert!(!row.contains(['\n', '\r']), "{row:?}");
+        }
+        assert!(rows[1].contains(",'-2+3,"), "{}", rows[1]);
+        assert!(rows[1].contains(",'@cmd\u{2409},"), "{}", rows[1]);
+        assert!(rows[1].starts_with("PC\u{240a}2,0x1\u{240d}\u{240a},"));
+        // Fields: commas outside quotes, plus one.
+        let mut quoted = false;
+        let mut fields = 1;
+        for c in rows[1].chars() {
+            match c {
+                '"' => quoted = !quoted,
+                ',' if !quoted => fields += 1,
+                _ => {}
+            }
+        }
+        assert_eq!(fields, SESSION_COLUMNS.len());
     }
 
     #[test]
