@@ -19,7 +19,10 @@ use logonscope_core::report::{
 };
 use logonscope_core::time::{TICKS_PER_SECOND, Timestamp};
 
-use crate::records::{ExplicitFields, FailureFields, LogonFields, RecordSink, Subject};
+use crate::records::{
+    BAD_PASSWORD, ELEVATED, ExplicitFields, FailureFields, IMPERSONATION, LogonFields, NO_SID,
+    NOT_ELEVATED, RecordSink, Subject, ZERO_GUID,
+};
 use crate::simulate::finish_report_parts;
 
 /// The computer that writes the hostile log.
@@ -66,13 +69,7 @@ const DDE: &str = "=cmd|' /C calc'!A0";
 const SECOND: u64 = TICKS_PER_SECOND;
 /// 2024-05-01T10:00:00Z.
 const LOG_START: u64 = 133_590_312_000_000_000;
-const NO_SID: &str = "S-1-0-0";
 const SID_BASE: &str = "S-1-5-21-3623811015-3361044348-30300820";
-const ZERO_GUID: &str = "{00000000-0000-0000-0000-000000000000}";
-const NOT_ELEVATED: &str = "%%1843";
-const ELEVATED: &str = "%%1842";
-const IMPERSONATION: &str = "%%1833";
-const BAD_PASSWORD: &str = "%%2313";
 
 /// `-` and empty are absent in the report.
 fn opt(value: &str) -> Option<String> {

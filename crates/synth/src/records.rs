@@ -17,6 +17,17 @@ const EVENTLOG_KEYWORDS: u64 = 0x4020_0000_0000_0000;
 /// The Local Security Authority's process id, which writes Security-Auditing events.
 const LSASS_PID: u32 = 640;
 
+/// Values that Windows writes into the fields of these events, shared by every log the crate
+/// writes: the null SID and GUID, and the `%%` message codes of ElevatedToken,
+/// ImpersonationLevel and FailureReason.
+pub const NO_SID: &str = "S-1-0-0";
+pub const ZERO_GUID: &str = "{00000000-0000-0000-0000-000000000000}";
+pub const ELEVATED: &str = "%%1842";
+pub const NOT_ELEVATED: &str = "%%1843";
+pub const IMPERSONATION: &str = "%%1833";
+/// FailureReason "Unknown user name or bad password."
+pub const BAD_PASSWORD: &str = "%%2313";
+
 /// Who did something: the Subject of an event.
 #[derive(Debug, Clone)]
 pub struct Subject<'a> {

@@ -25,7 +25,10 @@ use crate::people::{
     ATTACKERS, Account, CLIENTS, CREDENTIAL_USERS, DOMAIN, PEOPLE, PROGRAMS, SERVICE_ACCOUNTS,
     SPRAYED_NAMES, computer_name, short_name,
 };
-use crate::records::{ExplicitFields, FailureFields, LogonFields, RecordSink, Subject};
+use crate::records::{
+    BAD_PASSWORD, ELEVATED, ExplicitFields, FailureFields, IMPERSONATION, LogonFields, NO_SID,
+    NOT_ELEVATED, RecordSink, Subject, ZERO_GUID,
+};
 use crate::rng::Rng;
 
 /// What to simulate.
@@ -53,12 +56,7 @@ const HOUR: u64 = 60 * MINUTE;
 /// 2024-03-04T08:00:00Z, where simulated logs start (before the seed's shift).
 const LOG_START: u64 = 133_540_128_000_000_000;
 const SYSTEM_SID: &str = "S-1-5-18";
-const NO_SID: &str = "S-1-0-0";
 const SYSTEM_LOGON_ID: u64 = 0x3e7;
-const ZERO_GUID: &str = "{00000000-0000-0000-0000-000000000000}";
-const ELEVATED: &str = "%%1842";
-const NOT_ELEVATED: &str = "%%1843";
-const IMPERSONATION: &str = "%%1833";
 const WINLOGON: &str = "C:\\Windows\\System32\\winlogon.exe";
 const SERVICES: &str = "C:\\Windows\\System32\\services.exe";
 const SVCHOST: &str = "C:\\Windows\\System32\\svchost.exe";
@@ -1274,11 +1272,11 @@ impl<W: Write + Seek, P: FnMut(u64)> Simulation<W, P> {
         };
         let port = if f.ip == "-" { "-".to_string() } else { port };
         let reason = if f.sub_status == 0xC000_0064 {
-            "%%2313"
+            BAD_PASSWORD
         } else if f.status == 0xC000_0234 {
             "%%2307"
         } else {
-            "%%2313"
+            BAD_PASSWORD
         };
         let fields = FailureFields {
             subject: Subject {

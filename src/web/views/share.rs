@@ -38,8 +38,10 @@ pub fn SharePanel(open: RwSignal<bool>) -> impl IntoView {
                 .map(|a| report_data(&a.report, &a.event_counts))
         })
     });
+    // The view, once per change, for both links.
+    let view = Memo::new(move |_| tracked_view(state));
     let report_link = Memo::new(move |_| {
-        let view = tracked_view(state);
+        let view = view.get();
         report_part.with(|part| match part {
             Some(Ok(part)) => report_fragment_with(part, &view).map(|f| page_address() + &f),
             Some(Err(message)) => Err(message.clone()),
@@ -47,7 +49,7 @@ pub fn SharePanel(open: RwSignal<bool>) -> impl IntoView {
         })
     });
     let view_link = Memo::new(move |_| {
-        let view = tracked_view(state);
+        let view = view.get();
         let files = state.analysis.with(|analysis| {
             analysis.as_ref().map_or_else(Vec::new, |a| {
                 a.report.files.iter().map(|f| f.name.clone()).collect()
