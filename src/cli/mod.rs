@@ -1,7 +1,9 @@
 //! The command line: `logonscope sessions` prints the report of EVTX files (as a table, JSON,
 //! CSV, NDJSON or HTML), `logonscope synth` writes a synthetic Security log (or the hostile one)
-//! and the report it must give.
+//! and the report it must give, `logonscope bench` times the core and checks its ways of reading
+//! against each other.
 
+mod bench;
 mod progress;
 mod table;
 
@@ -62,6 +64,26 @@ enum Command {
         #[arg(long, conflicts_with_all = ["sessions", "computers", "seed"])]
         hostile: bool,
     },
+    /// Time the core on files held in memory (fast extraction, one thread) and check that the
+    /// parallel and plain paths, and FILE.expected.json if present, give the identical report.
+    Bench {
+        /// EVTX files, each timed on its own.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Threads of the parallel path (default: every core).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Runs of the timed fast path; the best one counts.
+        #[arg(long, default_value_t = 1)]
+        runs: usize,
+        /// Skip the plain path (the slow reference); the others are then checked against the
+        /// fast one.
+        #[arg(long)]
+        skip_plain: bool,
+        /// Print one JSON object on stdout (progress and differences go to stderr).
+        #[arg(long)]
+        json: bool,
+    },
     /// Write the demo log that the browser app offers (demo.evtx, three computers).
     Demo {
         /// Where to write it.
@@ -107,6 +129,27 @@ pub fn main() -> ExitCode {
             },
         ),
         Command::Demo { out } => demo(&out),
+        Command::Bench {
+            files,
+            threads,
+            runs,
+            skip_plain,
+            json,
+        } => {
+            let options = bench::BenchOptions {
+                threads: threads.unwrap_or_else(|| {
+                    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+                }),
+                runs,
+                skip_plain,
+                json,
+            };
+            match bench::bench(&files, &options) {
+                Ok(true) => Ok(()),
+                Ok(false) => Err("the reports differ (see above)".to_string()),
+                Err(message) => Err(message),
+            }
+        }
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -15,7 +15,7 @@ use web_sys::{File, FileList, HtmlInputElement};
 use super::download;
 use super::loader;
 use super::share;
-use super::state::{AppState, FileProgress, Phase, Source, Tab};
+use super::state::{AppState, FileProgress, LoadStats, Phase, Source, Tab};
 use super::views::coverage::CoverageView;
 use super::views::detail::SessionDetail;
 use super::views::exports::ExportMenu;
@@ -351,10 +351,37 @@ fn Status() -> impl IntoView {
             aria-live="polite"
         >
             <span class="status-text">{text}</span>
+            {move || state.load.with(|l| l.stats).map(|stats| view! { <LoadFigures stats /> })}
             <Show when=move || state.load.with(|l| l.phase == Phase::Working)>
                 <progress class="status-progress" max="1" value=fraction></progress>
             </Show>
         </div>
+    }
+}
+
+/// What the last load took: size, records, time, workers. Its data attributes carry the
+/// exact figures for the benchmark (`scripts/bench`).
+#[component]
+fn LoadFigures(stats: LoadStats) -> impl IntoView {
+    let seconds = stats.millis / 1000.0;
+    let text = format!(
+        "Read {} ({} records) in {seconds:.1} s with {} workers.",
+        megabytes(stats.bytes),
+        thousands(stats.records),
+        stats.workers
+    );
+    view! {
+        <span
+            class="status-figures"
+            data-testid="load-stats"
+            data-bytes=stats.bytes.to_string()
+            data-records=stats.records.to_string()
+            data-millis=format!("{:.0}", stats.millis)
+            data-workers=stats.workers.to_string()
+            data-wasm-peak-bytes=stats.wasm_peak_bytes.to_string()
+        >
+            {text}
+        </span>
     }
 }
 

@@ -28,7 +28,9 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{File, MessageEvent, Worker};
 
 use super::share;
-use super::state::{Analysis, AppState, FileProgress, LoadState, Phase, RawView, Source};
+use super::state::{
+    Analysis, AppState, FileProgress, LoadState, LoadStats, Phase, RawView, Source,
+};
 
 /// The worker's loader script, which Trunk writes next to the page (`data-loader-shim`).
 const WORKER_SCRIPT: &str = "logonscope-worker_loader.js";
@@ -75,6 +77,10 @@ struct Load {
     locator: RecordLocator,
     /// Files whose header has not been read yet.
     headers_pending: usize,
+    /// When the files were given (`performance.now()`, ms).
+    started: f64,
+    /// The wasm memory each worker last reported, by slot.
+    worker_memory: Vec<u64>,
 }
 
 /// A range of chunks given to a worker, and how many of them came back.
@@ -119,6 +125,7 @@ pub fn load_files(state: AppState, files: Vec<File>) {
                 phase: Phase::Error,
                 files: Vec::new(),
                 message: Some("No file was opened.".to_string()),
+                stats: None,
             });
             reject_report_files(state, &reports, "open one report file at a time");
         }
@@ -145,6 +152,8 @@ pub fn load_files(state: AppState, files: Vec<File>) {
             next_job: 0,
             locator: RecordLocator::default(),
             headers_pending: files.len(),
+            started: now(),
+            worker_memory: Vec::new(),
         });
         loader.load_id
     });
@@ -162,6 +171,7 @@ pub fn load_files(state: AppState, files: Vec<File>) {
             })
             .collect(),
         message: None,
+        stats: None,
     });
     for (index, file) in files.into_iter().enumerate() {
         wasm_bindgen_futures::spawn_local(read_header(load_id, index, file));
@@ -215,6 +225,7 @@ async fn open_report_file(state: AppState, file: File) {
                     ..FileProgress::default()
                 }],
                 message: Some("The report file could not be opened.".to_string()),
+                stats: None,
             });
         }
     }
@@ -248,6 +259,7 @@ pub fn load_demo(state: AppState) {
         phase: Phase::Working,
         files: Vec::new(),
         message: Some("Writing the demo log…".to_string()),
+        stats: None,
     });
 }
 
@@ -508,7 +520,14 @@ impl Loader {
                 chunks,
                 bytes,
                 records,
+                memory,
             } => {
+                if let Some(load) = self.load.as_mut() {
+                    if load.worker_memory.len() <= slot {
+                        load.worker_memory.resize(slot + 1, 0);
+                    }
+                    load.worker_memory[slot] = load.worker_memory[slot].max(memory);
+                }
                 if let Some(job) = self.load.as_mut().and_then(|l| l.jobs.get_mut(&job)) {
                     job.received += chunks;
                 }
@@ -680,10 +699,20 @@ impl Loader {
             .iter()
             .map(|f| (!f.summary.errors.is_empty()).then(|| f.summary.errors.join("; ")))
             .collect();
+        let bytes = files.iter().map(|f| f.summary.size).sum();
+        let records = files.iter().map(|f| f.summary.records).sum();
         let analysis = build_analysis(files, load.locator);
         let sessions = analysis.report.sessions.len();
         state.analysis.set(Some(Arc::new(analysis)));
+        let stats = LoadStats {
+            bytes,
+            records,
+            millis: now() - load.started,
+            workers: self.pool.len(),
+            wasm_peak_bytes: wasm_memory_bytes() + load.worker_memory.iter().sum::<u64>(),
+        };
         state.load.update(|progress| {
+            progress.stats = (!nothing_read).then_some(stats);
             for (file, error) in progress.files.iter_mut().zip(errors) {
                 file.done = true;
                 file.bytes_done = file.size;
@@ -739,6 +768,18 @@ impl Loader {
             message: (!raw.messages.is_empty()).then(|| raw.messages.join("; ")),
         });
     }
+}
+
+/// Milliseconds since the page started (`performance.now()`).
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// The page's own wasm memory, in bytes.
+fn wasm_memory_bytes() -> u64 {
+    core::arch::wasm32::memory_size::<0>() as u64 * 65536
 }
 
 /// The analysis of read files: the report, the event counts and the record locator.

@@ -87,6 +87,7 @@ pub fn open_report(state: AppState, shared: SharedReport, source: Source) {
         phase: Phase::Done,
         files,
         message: Some(format!("{sessions} sessions, from the {origin}.")),
+        stats: None,
     });
     if !state.apply_view(view) {
         state.link_error.set(Some(

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use logonscope_core::Report;
 use logonscope_core::protocol::RawRecord;
-use logonscope_view::columns::{Sort, visible_sessions};
-use logonscope_view::filter::SessionFilter;
+use logonscope_view::columns::{Sort, visible_sessions, visible_sessions_indexed};
+use logonscope_view::filter::{SessionFilter, SessionIndex};
 use logonscope_view::link::SharedView;
 use logonscope_view::raw::RecordLocator;
 use logonscope_view::timeline::LaneBy;
@@ -83,6 +83,21 @@ pub struct LoadState {
     pub phase: Phase,
     pub files: Vec<FileProgress>,
     pub message: Option<String>,
+    /// What the finished load took, when logs were read.
+    pub stats: Option<LoadStats>,
+}
+
+/// The figures of a finished load, shown in the status line (and read by the benchmark).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct LoadStats {
+    pub bytes: u64,
+    pub records: u64,
+    /// From the files given to the page until the report was ready.
+    pub millis: f64,
+    pub workers: usize,
+    /// Peak wasm memory of the page and its workers together (wasm memory never shrinks,
+    /// so each instance's size at the end is its peak).
+    pub wasm_peak_bytes: u64,
 }
 
 impl LoadState {
@@ -136,10 +151,31 @@ impl AppState {
         let analysis: RwSignal<Option<Arc<Analysis>>> = RwSignal::new(None);
         let filter = RwSignal::new(SessionFilter::default());
         let sort = RwSignal::new(Sort::default());
+        // The report's sessions by profile, made once per report: filtering and sorting a
+        // million sessions then reads flat arrays (see `SessionIndex`).
+        let index: Memo<Option<Arc<SessionIndex>>> = Memo::new_with_compare(
+            move |_| {
+                analysis.with(|analysis| {
+                    analysis
+                        .as_ref()
+                        .map(|analysis| Arc::new(SessionIndex::new(&analysis.report.sessions)))
+                })
+            },
+            // A new report is a new index; comparing a million entries would only cost time.
+            |_, _| true,
+        );
         let visible = Memo::new(move |_| {
             let sessions = analysis.with(|analysis| {
                 analysis.as_ref().map_or_else(Vec::new, |analysis| {
-                    filter.with(|filter| visible_sessions(&analysis.report, filter, sort.get()))
+                    let sort = sort.get();
+                    index.with(|index| {
+                        filter.with(|filter| match index {
+                            Some(index) => {
+                                visible_sessions_indexed(&analysis.report, index, filter, sort)
+                            }
+                            None => visible_sessions(&analysis.report, filter, sort),
+                        })
+                    })
                 })
             });
             Arc::new(sessions)

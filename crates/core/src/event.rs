@@ -98,16 +98,17 @@ pub struct LogCleared {
 /// What an event means for sessions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EventKind {
-    /// 4624
-    Logon(Logon),
+    /// 4624 (boxed, like the other large kinds: most events are small, and an enum is as
+    /// large as its largest kind)
+    Logon(Box<Logon>),
     /// 4634
     Logoff(Logoff),
     /// 4647
     UserLogoff(Logoff),
     /// 4625
-    Failure(FailedLogon),
+    Failure(Box<FailedLogon>),
     /// 4648
-    ExplicitCredentials(ExplicitCredentialUse),
+    ExplicitCredentials(Box<ExplicitCredentialUse>),
     /// 4672, by SubjectLogonId
     SpecialPrivileges { logon_id: u64 },
     /// 4778

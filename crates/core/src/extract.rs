@@ -1,10 +1,14 @@
-//! From a rendered record to a typed [`Event`], or nothing when the record does not matter.
+//! From a record's values to a typed [`Event`], or nothing when the record does not matter.
 //!
-//! Records arrive as the JSON the `evtx` crate renders. Renderers and exporters disagree on
-//! types (one sample stores every value, EventID included, as a string; logon ids appear as
-//! `0x3E7`, `0x00000000000003e7` or decimal), so every value is read as text first and parsed
-//! leniently. Only the provider named in `SESSIONS.md` counts for each event id: other
-//! providers reuse the same numbers.
+//! A record's values are read through [`RecordValues`]: from the JSON the `evtx` crate renders
+//! ([`JsonRecord`], the plain way), or straight from its template substitutions (the fast way,
+//! `crate::template`). Both give every value as text, so that what is made of it here is the
+//! same whichever way it was read. Renderers and exporters disagree on types (one sample stores
+//! every value, EventID included, as a string; logon ids appear as `0x3E7`,
+//! `0x00000000000003e7` or decimal), so every value is parsed leniently. Only the provider
+//! named in `SESSIONS.md` counts for each event id: other providers reuse the same numbers.
+
+use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
@@ -13,6 +17,205 @@ use crate::event::{
     RdpChange,
 };
 use crate::time::Timestamp;
+
+/// The values of `<System>` that a record is read by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SystemField {
+    EventId,
+    /// The `Name` attribute of `<Provider>`.
+    Provider,
+    EventRecordId,
+    /// The `SystemTime` attribute of `<TimeCreated>`.
+    TimeCreated,
+    Computer,
+    Channel,
+}
+
+impl SystemField {
+    pub const ALL: [SystemField; 6] = [
+        SystemField::EventId,
+        SystemField::Provider,
+        SystemField::EventRecordId,
+        SystemField::TimeCreated,
+        SystemField::Computer,
+        SystemField::Channel,
+    ];
+
+    /// The element under `<System>` that holds the value.
+    pub fn element(self) -> &'static str {
+        match self {
+            SystemField::EventId => "EventID",
+            SystemField::Provider => "Provider",
+            SystemField::EventRecordId => "EventRecordID",
+            SystemField::TimeCreated => "TimeCreated",
+            SystemField::Computer => "Computer",
+            SystemField::Channel => "Channel",
+        }
+    }
+
+    /// The attribute of that element that holds the value (else its text does).
+    pub fn attribute(self) -> Option<&'static str> {
+        match self {
+            SystemField::Provider => Some("Name"),
+            SystemField::TimeCreated => Some("SystemTime"),
+            _ => None,
+        }
+    }
+}
+
+/// Declares [`DataField`]: the named event values that `SESSIONS.md` reads, with their names.
+macro_rules! data_fields {
+    ($($field:ident),* $(,)?) => {
+        /// A named value of EventData (`<Data Name="...">`) or of the element under UserData.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum DataField { $($field),* }
+
+        impl DataField {
+            pub const ALL: &[DataField] = &[$(DataField::$field),*];
+
+            /// The value's name, as Windows writes it.
+            pub fn name(self) -> &'static str {
+                match self { $(DataField::$field => stringify!($field)),* }
+            }
+
+            /// The field of this name.
+            pub fn named(name: &str) -> Option<DataField> {
+                match name { $(stringify!($field) => Some(DataField::$field),)* _ => None }
+            }
+        }
+    };
+}
+
+data_fields!(
+    TargetLogonId,
+    TargetLinkedLogonId,
+    TargetUserSid,
+    TargetUserName,
+    TargetDomainName,
+    LogonType,
+    IpAddress,
+    IpPort,
+    WorkstationName,
+    LogonProcessName,
+    AuthenticationPackageName,
+    LmPackageName,
+    ProcessName,
+    ElevatedToken,
+    ImpersonationLevel,
+    Status,
+    SubStatus,
+    FailureReason,
+    TargetServerName,
+    TargetInfo,
+    SubjectLogonId,
+    LogonID,
+    SessionName,
+    ClientName,
+    ClientAddress,
+    SubjectUserName,
+    SubjectDomainName,
+);
+
+/// The values of one record, as text. `None`: the record has no such value (or it is null).
+///
+/// The provided methods read the values every record is read by; a source that holds them
+/// typed may answer them without making text, but must answer exactly as these do.
+pub trait RecordValues {
+    fn system(&self, field: SystemField) -> Option<Cow<'_, str>>;
+    fn data(&self, field: DataField) -> Option<Cow<'_, str>>;
+
+    /// A named value stored as an integer, when the source knows it is one (`None`: read
+    /// its text instead).
+    fn data_integer(&self, _field: DataField) -> Option<Integer> {
+        None
+    }
+
+    /// System/EventID, if readable.
+    fn event_id(&self) -> Option<u16> {
+        self.system(SystemField::EventId)
+            .and_then(|t| t.trim().parse().ok())
+    }
+
+    /// System/EventRecordID, if readable.
+    fn record_id(&self) -> Option<u64> {
+        self.system(SystemField::EventRecordId)
+            .and_then(|t| t.trim().parse().ok())
+    }
+
+    /// System/TimeCreated: `None` when the record has none, `Some(None)` when unreadable.
+    fn time_created(&self) -> Option<Option<Timestamp>> {
+        self.system(SystemField::TimeCreated)
+            .map(|t| Timestamp::parse_iso(&t))
+    }
+
+    /// Whether a System value is `text` (a missing one is empty).
+    fn system_is(&self, field: SystemField, text: &str) -> bool {
+        self.system(field).unwrap_or_default() == text
+    }
+
+    /// Whether the provider is `name`, ignoring ASCII case (a missing one is empty).
+    fn provider_is(&self, name: &str) -> bool {
+        self.system(SystemField::Provider)
+            .unwrap_or_default()
+            .eq_ignore_ascii_case(name)
+    }
+}
+
+/// An integer value as stored, which says how its text reads: decimal, or hex with `0x`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Integer {
+    Unsigned(u64),
+    Signed(i64),
+    Hex(u64),
+}
+
+/// A record rendered to JSON by the `evtx` crate.
+pub struct JsonRecord<'a> {
+    system: Option<&'a Value>,
+    data: Option<&'a Map<String, Value>>,
+}
+
+impl<'a> JsonRecord<'a> {
+    pub fn new(record: &'a Value) -> JsonRecord<'a> {
+        let event = record.get("Event");
+        let event_data = event
+            .and_then(|e| e.get("EventData"))
+            .and_then(Value::as_object);
+        // 1102 keeps its fields in the one element under UserData (`LogFileCleared`).
+        let user_data = || {
+            event
+                .and_then(|e| e.get("UserData"))
+                .and_then(Value::as_object)
+                .and_then(|m| m.values().find_map(Value::as_object))
+        };
+        JsonRecord {
+            system: record.pointer("/Event/System"),
+            data: event_data.or_else(user_data),
+        }
+    }
+}
+
+impl RecordValues for JsonRecord<'_> {
+    fn system(&self, field: SystemField) -> Option<Cow<'_, str>> {
+        let element = self.system?.get(field.element())?;
+        match field {
+            // A provider name that is not a string is no provider of ours.
+            SystemField::Provider => element
+                .pointer("/#attributes/Name")
+                .and_then(Value::as_str)
+                .map(Cow::Borrowed),
+            SystemField::TimeCreated => element
+                .pointer("/#attributes/SystemTime")
+                .and_then(text)
+                .map(Cow::Owned),
+            _ => text(element).map(Cow::Owned),
+        }
+    }
+
+    fn data(&self, field: DataField) -> Option<Cow<'_, str>> {
+        self.data?.get(field.name()).and_then(text).map(Cow::Owned)
+    }
+}
 
 /// The provider of the logon events.
 pub const SECURITY_AUDITING: &str = "Microsoft-Windows-Security-Auditing";
@@ -40,20 +243,22 @@ pub struct RecordStamp {
 /// The stamp of a record; the record header's id and time stand in for a missing or
 /// unreadable EventRecordID or TimeCreated. (Re-exported logs often carry a header time that
 /// differs from TimeCreated, even 1601-01-01: TimeCreated is the one to trust.)
-pub fn record_stamp(record: &Value, header_id: u64, header_time: Timestamp) -> RecordStamp {
-    let system = record.pointer("/Event/System");
-    let get = |name: &str| system.and_then(|s| field(s, name));
+pub fn record_stamp(
+    record: &(impl RecordValues + ?Sized),
+    header_id: u64,
+    header_time: Timestamp,
+) -> RecordStamp {
     RecordStamp {
-        computer: get("Computer").unwrap_or_default(),
-        channel: get("Channel").unwrap_or_default(),
-        record_id: get("EventRecordID")
-            .and_then(|t| t.trim().parse().ok())
-            .unwrap_or(header_id),
-        time: system
-            .and_then(|s| s.pointer("/TimeCreated/#attributes/SystemTime"))
-            .and_then(text)
-            .and_then(|t| Timestamp::parse_iso(&t))
-            .unwrap_or(header_time),
+        computer: record
+            .system(SystemField::Computer)
+            .map(Cow::into_owned)
+            .unwrap_or_default(),
+        channel: record
+            .system(SystemField::Channel)
+            .map(Cow::into_owned)
+            .unwrap_or_default(),
+        record_id: record.record_id().unwrap_or(header_id),
+        time: record.time_created().flatten().unwrap_or(header_time),
     }
 }
 
@@ -61,86 +266,87 @@ pub fn record_stamp(record: &Value, header_id: u64, header_time: Timestamp) -> R
 ///
 /// `Ok(None)`: a record of no interest (another id or provider). `Err`: a record of one of our
 /// ids and providers whose key fields are missing or unreadable.
-pub fn extract(record: &Value, header_time: Timestamp) -> Result<Option<Event>, ExtractError> {
-    let Some(system) = record.pointer("/Event/System") else {
+pub fn extract(
+    record: &(impl RecordValues + ?Sized),
+    header_time: Timestamp,
+) -> Result<Option<Event>, ExtractError> {
+    let Some(event_id) = record.event_id() else {
         return Ok(None);
     };
-    let Some(event_id) = field(system, "EventID").and_then(|t| t.trim().parse::<u16>().ok()) else {
-        return Ok(None);
-    };
-    let provider = system
-        .pointer("/Provider/#attributes/Name")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let wanted = match event_id {
-        4608 | 4609 | 4624 | 4625 | 4634 | 4647 | 4648 | 4672 | 4778 | 4779 | 4800 | 4801 => {
-            provider.eq_ignore_ascii_case(SECURITY_AUDITING)
-        }
-        1100 | 1102 => provider.eq_ignore_ascii_case(EVENTLOG),
-        _ => false,
-    };
-    if !wanted {
-        return Ok(None);
+    match wanted_provider(event_id) {
+        Some(provider) if record.provider_is(provider) => {}
+        _ => return Ok(None),
     }
-    let record_id = field(system, "EventRecordID").and_then(|t| t.trim().parse::<u64>().ok());
+    let record_id = record.record_id();
     let fail = |message: String| ExtractError { record_id, message };
     let Some(record_id) = record_id else {
         return Err(fail(format!("event {event_id} has no EventRecordID")));
     };
-    let time = system
-        .pointer("/TimeCreated/#attributes/SystemTime")
-        .and_then(text)
-        .map(|t| {
-            Timestamp::parse_iso(&t)
-                .ok_or_else(|| fail(format!("event {event_id}: unreadable TimeCreated {t:?}")))
-        })
-        .transpose()?
-        .unwrap_or(header_time);
+    let time = match record.time_created() {
+        None => header_time,
+        Some(Some(time)) => time,
+        Some(None) => {
+            let text = record.system(SystemField::TimeCreated).unwrap_or_default();
+            return Err(fail(format!(
+                "event {event_id}: unreadable TimeCreated {text:?}"
+            )));
+        }
+    };
     let header = EventHeader {
-        computer: field(system, "Computer").unwrap_or_default(),
-        channel: field(system, "Channel").unwrap_or_default(),
+        computer: record
+            .system(SystemField::Computer)
+            .map(Cow::into_owned)
+            .unwrap_or_default(),
+        channel: record
+            .system(SystemField::Channel)
+            .map(Cow::into_owned)
+            .unwrap_or_default(),
         record_id,
         time,
         event_id,
     };
-    let data = Data::of(record);
-    let logon_id = |name: &str| {
-        data.get(name)
-            .and_then(|t| parse_logon_id(&t))
-            .ok_or_else(|| fail(format!("event {event_id}: missing or unreadable {name}")))
+    let data = Data(record);
+    let logon_id = |field: DataField| {
+        data.logon_id(field).ok_or_else(|| {
+            fail(format!(
+                "event {event_id}: missing or unreadable {}",
+                field.name()
+            ))
+        })
     };
     let kind = match event_id {
-        4624 => EventKind::Logon(Logon {
-            logon_id: logon_id("TargetLogonId")?,
+        4624 => EventKind::Logon(Box::new(Logon {
+            logon_id: logon_id(DataField::TargetLogonId)?,
             linked_logon_id: data
-                .get("TargetLinkedLogonId")
-                .and_then(|t| parse_logon_id(&t))
+                .logon_id(DataField::TargetLinkedLogonId)
                 .filter(|id| *id != 0),
-            user_sid: data.value("TargetUserSid"),
-            user: data.value("TargetUserName"),
-            domain: data.value("TargetDomainName"),
-            logon_type: data.number("LogonType"),
-            source_ip: data.value("IpAddress"),
-            source_port: data.number("IpPort"),
-            workstation: data.value("WorkstationName"),
-            logon_process: data.value("LogonProcessName"),
-            auth_package: data.value("AuthenticationPackageName"),
-            lm_package: data.value("LmPackageName"),
-            process_name: data.value("ProcessName"),
-            elevated: data.get("ElevatedToken").and_then(|t| match t.trim() {
-                "%%1842" => Some(true),
-                "%%1843" => Some(false),
-                _ => None,
-            }),
-            impersonation_level: data.value("ImpersonationLevel"),
-        }),
+            user_sid: data.value(DataField::TargetUserSid),
+            user: data.value(DataField::TargetUserName),
+            domain: data.value(DataField::TargetDomainName),
+            logon_type: data.number(DataField::LogonType),
+            source_ip: data.value(DataField::IpAddress),
+            source_port: data.number(DataField::IpPort),
+            workstation: data.value(DataField::WorkstationName),
+            logon_process: data.value(DataField::LogonProcessName),
+            auth_package: data.value(DataField::AuthenticationPackageName),
+            lm_package: data.value(DataField::LmPackageName),
+            process_name: data.value(DataField::ProcessName),
+            elevated: data
+                .get(DataField::ElevatedToken)
+                .and_then(|t| match t.trim() {
+                    "%%1842" => Some(true),
+                    "%%1843" => Some(false),
+                    _ => None,
+                }),
+            impersonation_level: data.value(DataField::ImpersonationLevel),
+        })),
         4634 | 4647 => {
             let logoff = Logoff {
-                logon_id: logon_id("TargetLogonId")?,
-                user_sid: data.value("TargetUserSid"),
-                user: data.value("TargetUserName"),
-                domain: data.value("TargetDomainName"),
-                logon_type: data.number("LogonType"),
+                logon_id: logon_id(DataField::TargetLogonId)?,
+                user_sid: data.value(DataField::TargetUserSid),
+                user: data.value(DataField::TargetUserName),
+                domain: data.value(DataField::TargetDomainName),
+                logon_type: data.number(DataField::LogonType),
             };
             if event_id == 4634 {
                 EventKind::Logoff(logoff)
@@ -148,39 +354,39 @@ pub fn extract(record: &Value, header_time: Timestamp) -> Result<Option<Event>, 
                 EventKind::UserLogoff(logoff)
             }
         }
-        4625 => EventKind::Failure(FailedLogon {
-            user_sid: data.value("TargetUserSid"),
-            user: data.value("TargetUserName"),
-            domain: data.value("TargetDomainName"),
-            logon_type: data.number("LogonType"),
-            status: data.get("Status").and_then(|t| parse_status(&t)),
-            sub_status: data.get("SubStatus").and_then(|t| parse_status(&t)),
-            failure_reason: data.value("FailureReason"),
-            source_ip: data.value("IpAddress"),
-            source_port: data.number("IpPort"),
-            workstation: data.value("WorkstationName"),
-            process_name: data.value("ProcessName"),
-            logon_process: data.value("LogonProcessName"),
-            auth_package: data.value("AuthenticationPackageName"),
-        }),
-        4648 => EventKind::ExplicitCredentials(ExplicitCredentialUse {
-            subject_logon_id: logon_id("SubjectLogonId")?,
-            target_user: data.value("TargetUserName"),
-            target_domain: data.value("TargetDomainName"),
-            target_server: data.value("TargetServerName"),
-            target_info: data.value("TargetInfo"),
-            process_name: data.value("ProcessName"),
-            source_ip: data.value("IpAddress"),
-        }),
+        4625 => EventKind::Failure(Box::new(FailedLogon {
+            user_sid: data.value(DataField::TargetUserSid),
+            user: data.value(DataField::TargetUserName),
+            domain: data.value(DataField::TargetDomainName),
+            logon_type: data.number(DataField::LogonType),
+            status: data.status(DataField::Status),
+            sub_status: data.status(DataField::SubStatus),
+            failure_reason: data.value(DataField::FailureReason),
+            source_ip: data.value(DataField::IpAddress),
+            source_port: data.number(DataField::IpPort),
+            workstation: data.value(DataField::WorkstationName),
+            process_name: data.value(DataField::ProcessName),
+            logon_process: data.value(DataField::LogonProcessName),
+            auth_package: data.value(DataField::AuthenticationPackageName),
+        })),
+        4648 => EventKind::ExplicitCredentials(Box::new(ExplicitCredentialUse {
+            subject_logon_id: logon_id(DataField::SubjectLogonId)?,
+            target_user: data.value(DataField::TargetUserName),
+            target_domain: data.value(DataField::TargetDomainName),
+            target_server: data.value(DataField::TargetServerName),
+            target_info: data.value(DataField::TargetInfo),
+            process_name: data.value(DataField::ProcessName),
+            source_ip: data.value(DataField::IpAddress),
+        })),
         4672 => EventKind::SpecialPrivileges {
-            logon_id: logon_id("SubjectLogonId")?,
+            logon_id: logon_id(DataField::SubjectLogonId)?,
         },
         4778 | 4779 => {
             let change = RdpChange {
-                logon_id: logon_id("LogonID")?,
-                session_name: data.value("SessionName"),
-                client_name: data.value("ClientName"),
-                client_address: data.value("ClientAddress"),
+                logon_id: logon_id(DataField::LogonID)?,
+                session_name: data.value(DataField::SessionName),
+                client_name: data.value(DataField::ClientName),
+                client_address: data.value(DataField::ClientAddress),
             };
             if event_id == 4778 {
                 EventKind::RdpReconnect(change)
@@ -189,55 +395,88 @@ pub fn extract(record: &Value, header_time: Timestamp) -> Result<Option<Event>, 
             }
         }
         4800 => EventKind::Locked {
-            logon_id: logon_id("TargetLogonId")?,
+            logon_id: logon_id(DataField::TargetLogonId)?,
         },
         4801 => EventKind::Unlocked {
-            logon_id: logon_id("TargetLogonId")?,
+            logon_id: logon_id(DataField::TargetLogonId)?,
         },
         4608 => EventKind::Startup,
         4609 => EventKind::Shutdown,
         1100 => EventKind::LogServiceShutdown,
         1102 => EventKind::LogCleared(LogCleared {
-            user: data.value("SubjectUserName"),
-            domain: data.value("SubjectDomainName"),
+            user: data.value(DataField::SubjectUserName),
+            domain: data.value(DataField::SubjectDomainName),
         }),
         _ => return Ok(None),
     };
     Ok(Some(Event { header, kind }))
 }
 
-/// The named values of a record: EventData's `Data` elements, or the one element under
-/// UserData (1102 keeps its fields in `UserData/LogFileCleared`).
-struct Data<'a>(Option<&'a Map<String, Value>>);
-
-impl<'a> Data<'a> {
-    fn of(record: &'a Value) -> Data<'a> {
-        let event = record.get("Event");
-        let event_data = event
-            .and_then(|e| e.get("EventData"))
-            .and_then(Value::as_object);
-        let user_data = || {
-            event
-                .and_then(|e| e.get("UserData"))
-                .and_then(Value::as_object)
-                .and_then(|m| m.values().find_map(Value::as_object))
-        };
-        Data(event_data.or_else(user_data))
+/// The provider whose records of this event id are events of interest, if any.
+pub fn wanted_provider(event_id: u16) -> Option<&'static str> {
+    match event_id {
+        4608 | 4609 | 4624 | 4625 | 4634 | 4647 | 4648 | 4672 | 4778 | 4779 | 4800 | 4801 => {
+            Some(SECURITY_AUDITING)
+        }
+        1100 | 1102 => Some(EVENTLOG),
+        _ => None,
     }
+}
 
+/// Whether a record is an event of interest (by its id and provider).
+pub fn is_wanted(record: &(impl RecordValues + ?Sized)) -> bool {
+    record
+        .event_id()
+        .and_then(wanted_provider)
+        .is_some_and(|provider| record.provider_is(provider))
+}
+
+/// The named values of a record, read leniently.
+struct Data<'a, R: ?Sized>(&'a R);
+
+impl<R: RecordValues + ?Sized> Data<'_, R> {
     /// The raw text of a value.
-    fn get(&self, name: &str) -> Option<String> {
-        self.0.and_then(|m| m.get(name)).and_then(text)
+    fn get(&self, field: DataField) -> Option<Cow<'_, str>> {
+        self.0.data(field)
     }
 
     /// A string field: `-` and empty are absent (see the README).
-    fn value(&self, name: &str) -> Option<String> {
-        self.get(name).filter(|t| !is_empty_marker(t))
+    fn value(&self, field: DataField) -> Option<String> {
+        self.get(field)
+            .filter(|t| !is_empty_marker(t))
+            .map(Cow::into_owned)
     }
 
     /// A decimal number field.
-    fn number(&self, name: &str) -> Option<u32> {
-        self.get(name).and_then(|t| t.trim().parse().ok())
+    fn number(&self, field: DataField) -> Option<u32> {
+        match self.0.data_integer(field) {
+            Some(Integer::Unsigned(n)) => u32::try_from(n).ok(),
+            Some(Integer::Signed(n)) => u32::try_from(n).ok(),
+            // Its text, `0x...`, is no decimal number.
+            Some(Integer::Hex(_)) => None,
+            None => self.get(field).and_then(|t| t.trim().parse().ok()),
+        }
+    }
+
+    /// A logon id field (see [`parse_logon_id`]).
+    fn logon_id(&self, field: DataField) -> Option<u64> {
+        match self.0.data_integer(field) {
+            Some(Integer::Unsigned(n) | Integer::Hex(n)) => Some(n),
+            Some(Integer::Signed(n)) => u64::try_from(n).ok(),
+            None => self.get(field).and_then(|t| parse_logon_id(&t)),
+        }
+    }
+
+    /// A status field (see [`parse_status`]).
+    fn status(&self, field: DataField) -> Option<u32> {
+        match self.0.data_integer(field) {
+            Some(Integer::Hex(n)) => u32::try_from(n).ok(),
+            Some(Integer::Unsigned(n)) => u32::try_from(n).ok(),
+            Some(Integer::Signed(n)) => u32::try_from(n)
+                .ok()
+                .or_else(|| i32::try_from(n).ok().map(|n| n as u32)),
+            None => self.get(field).and_then(|t| parse_status(&t)),
+        }
     }
 }
 
@@ -260,10 +499,6 @@ fn text(value: &Value) -> Option<String> {
         }
         Value::Null => None,
     }
-}
-
-fn field(system: &Value, name: &str) -> Option<String> {
-    system.get(name).and_then(text)
 }
 
 /// A logon id as written by any renderer: `0x3E7`, `0x00000000000003e7`, or decimal.
@@ -339,7 +574,9 @@ mod tests {
                    "IpPort": "62173", "WorkstationName": "-", "ElevatedToken": "%%1842",
                    "TargetLinkedLogonId": "0x0", "TargetUserName": "admmig"}),
         );
-        let event = extract(&logon, Timestamp(0)).unwrap().unwrap();
+        let event = extract(&JsonRecord::new(&logon), Timestamp(0))
+            .unwrap()
+            .unwrap();
         assert_eq!(event.header.record_id, 42);
         assert_eq!(
             event.header.time.to_string(),
@@ -360,9 +597,12 @@ mod tests {
     #[test]
     fn other_providers_do_not_count() {
         let app = record("Some-Application", json!(4625), json!({}));
-        assert_eq!(extract(&app, Timestamp(0)), Ok(None));
+        assert_eq!(extract(&JsonRecord::new(&app), Timestamp(0)), Ok(None));
         let cleared_by_auditing = record(SECURITY_AUDITING, json!(1102), json!({}));
-        assert_eq!(extract(&cleared_by_auditing, Timestamp(0)), Ok(None));
+        assert_eq!(
+            extract(&JsonRecord::new(&cleared_by_auditing), Timestamp(0)),
+            Ok(None)
+        );
     }
 
     #[test]
@@ -372,7 +612,7 @@ mod tests {
             json!(4634),
             json!({"TargetUserName": "x"}),
         );
-        let err = extract(&broken, Timestamp(0)).unwrap_err();
+        let err = extract(&JsonRecord::new(&broken), Timestamp(0)).unwrap_err();
         assert_eq!(err.record_id, Some(42));
         assert!(err.message.contains("TargetLogonId"), "{}", err.message);
     }
@@ -387,7 +627,9 @@ mod tests {
                 "UserData".into(),
                 json!({"LogFileCleared": {"SubjectUserName": "Administrator", "SubjectDomainName": "TEST"}}),
             );
-        let event = extract(&cleared, Timestamp(0)).unwrap().unwrap();
+        let event = extract(&JsonRecord::new(&cleared), Timestamp(0))
+            .unwrap()
+            .unwrap();
         assert_eq!(
             event.kind,
             EventKind::LogCleared(LogCleared {

@@ -17,8 +17,9 @@ pub mod raw;
 pub mod reconstruct;
 pub mod report;
 pub mod scan;
+pub mod template;
 pub mod time;
 
 pub use analysis::analyze;
 pub use report::Report;
-pub use scan::{scan_bytes, scan_reader};
+pub use scan::{Extraction, scan_bytes, scan_reader};

@@ -47,6 +47,9 @@ pub enum FromWorker {
         chunks: u64,
         bytes: u64,
         records: u64,
+        /// The worker's wasm memory, in bytes, after these chunks: its peak so far, since
+        /// wasm memory never shrinks (the page reports it with the load's figures).
+        memory: u64,
     },
     /// Every chunk of the job has been sent.
     Done { job: u32 },

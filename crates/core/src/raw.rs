@@ -7,7 +7,7 @@ use std::sync::Arc;
 use evtx::{EvtxChunkData, ParserSettings};
 use serde::{Deserialize, Serialize};
 
-use crate::extract::record_stamp;
+use crate::extract::{JsonRecord, record_stamp};
 use crate::scan::CHUNK_SIZE;
 use crate::time::Timestamp;
 
@@ -41,7 +41,11 @@ pub fn render_records(
             let Ok(value) = record.into_json_value() else {
                 continue;
             };
-            let stamp = record_stamp(&value.data, header_id, Timestamp::default());
+            let stamp = record_stamp(
+                &JsonRecord::new(&value.data),
+                header_id,
+                Timestamp::default(),
+            );
             if stamp.computer == computer && record_ids.contains(&stamp.record_id) {
                 let json = serde_json::to_string_pretty(&value.data).unwrap_or_default();
                 wanted.insert(header_id, (stamp.record_id, json));

@@ -5,7 +5,7 @@
 //! per computer whose state is the set of open sessions keyed by logon id. Rule numbers in the
 //! comments are those of `SESSIONS.md`.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use crate::catalog::logon_type_name;
 use crate::decode::{failure_reason, message_code_text};
@@ -31,37 +31,30 @@ pub struct Reconstruction {
 /// Applies the rules to events of any number of computers and files, in any order.
 pub fn reconstruct(events: impl IntoIterator<Item = Event>) -> Reconstruction {
     let mut by_computer: BTreeMap<String, Vec<Event>> = BTreeMap::new();
-    let mut seen = HashSet::new();
     for event in events {
-        let h = &event.header;
-        let identity = (
-            h.computer.clone(),
-            h.channel.clone(),
-            h.record_id,
-            h.time,
-            h.event_id,
-        );
-        if seen.insert(identity) {
-            by_computer
-                .entry(event.header.computer.clone())
-                .or_default()
-                .push(event);
+        match by_computer.get_mut(&event.header.computer) {
+            Some(events) => events.push(event),
+            None => {
+                by_computer.insert(event.header.computer.clone(), vec![event]);
+            }
         }
     }
     let mut result = Reconstruction::default();
     for (computer, mut events) in by_computer {
         events.sort_by_key(|e| (e.header.time, e.header.record_id));
+        drop_duplicates(&mut events);
         let mut replay = ComputerReplay::new(computer);
         for event in events {
             replay.apply(event, &mut result);
         }
         replay.end_of_input();
-        result.sessions.extend(replay.sessions);
+        // A stable sort: sessions that tie (orphans of one logon id) stay in processing
+        // order. Computers come in order already (the map's), so sorting each one's
+        // sessions sorts them all by (computer, start, logon id).
+        let mut sessions = replay.sessions;
+        sessions.sort_by_cached_key(|s| (s.start, logon_id_value(s)));
+        result.sessions.extend(sessions);
     }
-    // A stable sort: sessions that tie (orphans of one logon id) stay in processing order.
-    result.sessions.sort_by(|a, b| {
-        (&a.computer, a.start, logon_id_value(a)).cmp(&(&b.computer, b.start, logon_id_value(b)))
-    });
     for session in &mut result.sessions {
         session.duration_seconds = match (session.start, session.end) {
             (Some(start), Some(end)) => Some(start.seconds_until(end)),
@@ -69,6 +62,34 @@ pub fn reconstruct(events: impl IntoIterator<Item = Event>) -> Reconstruction {
         };
     }
     result
+}
+
+/// Keeps the first of events that are one record read twice (the same channel, record id,
+/// time and event id: overlapping exports of one log). `events` are one computer's, sorted by
+/// (time, record id), so copies are in the same run of equal (time, record id).
+fn drop_duplicates(events: &mut Vec<Event>) {
+    // In place (kept events move to the front), since a big log's events are most of the
+    // page's memory.
+    let mut kept = 0;
+    let mut run_start = 0;
+    for index in 0..events.len() {
+        let h = &events[index].header;
+        let new_run = kept == 0 || {
+            let last = &events[kept - 1].header;
+            last.time != h.time || last.record_id != h.record_id
+        };
+        if new_run {
+            run_start = kept;
+        }
+        let copy = events[run_start..kept]
+            .iter()
+            .any(|k| k.header.channel == h.channel && k.header.event_id == h.event_id);
+        if !copy {
+            events.swap(kept, index);
+            kept += 1;
+        }
+    }
+    events.truncate(kept);
 }
 
 /// Sessions sort by the logon id's value, not its text (`0x10` after `0x9`).
@@ -97,7 +118,7 @@ impl ComputerReplay {
         let time = event.header.time;
         let record_id = event.header.record_id;
         match event.kind {
-            EventKind::Logon(logon) => self.logon(time, record_id, logon),
+            EventKind::Logon(logon) => self.logon(time, record_id, *logon),
             EventKind::UserLogoff(logoff) => {
                 // Rule 2 (rule 4 first when no session is open).
                 let index = self.open_or_orphan(record_id, &logoff);
@@ -172,7 +193,7 @@ impl ComputerReplay {
             }
             EventKind::Failure(failure) => {
                 out.failures
-                    .push(failure_of(&self.computer, time, record_id, failure));
+                    .push(failure_of(&self.computer, time, record_id, *failure));
             }
             EventKind::LogCleared(cleared) => {
                 let who = match (&cleared.domain, &cleared.user) {
@@ -372,13 +393,13 @@ mod tests {
     }
 
     fn logon(logon_id: u64, sid: &str) -> EventKind {
-        EventKind::Logon(Logon {
+        EventKind::Logon(Box::new(Logon {
             logon_id,
             user_sid: Some(sid.to_string()),
             user: Some(format!("user-{sid}")),
             logon_type: Some(2),
             ..Logon::default()
-        })
+        }))
     }
 
     fn logoff(logon_id: u64) -> EventKind {
@@ -603,12 +624,12 @@ mod tests {
             (4672, EventKind::SpecialPrivileges { logon_id: 0x10 }),
             (
                 4648,
-                EventKind::ExplicitCredentials(ExplicitCredentialUse {
+                EventKind::ExplicitCredentials(Box::new(ExplicitCredentialUse {
                     subject_logon_id: 0x10,
                     target_user: Some("admin".into()),
                     target_server: Some("fs01".into()),
                     ..ExplicitCredentialUse::default()
-                }),
+                })),
             ),
             (4779, EventKind::RdpDisconnect(rdp(1))),
             (4778, EventKind::RdpReconnect(rdp(2))),
@@ -637,14 +658,14 @@ mod tests {
 
     #[test]
     fn failures_and_log_clears() {
-        let failure = EventKind::Failure(FailedLogon {
+        let failure = EventKind::Failure(Box::new(FailedLogon {
             user: Some("bob".into()),
             status: Some(0xC000006D),
             sub_status: Some(0xC0000064),
             failure_reason: Some("%%2313".into()),
             logon_type: Some(3),
             ..FailedLogon::default()
-        });
+        }));
         let cleared = EventKind::LogCleared(LogCleared {
             user: Some("Administrator".into()),
             domain: Some("CORP".into()),

@@ -14,8 +14,9 @@ use serde::{Deserialize, Serialize};
 use evtx::{EvtxChunkData, ParserSettings};
 
 use crate::event::Event;
-use crate::extract::{extract, record_stamp};
+use crate::extract::{JsonRecord, RecordValues, SystemField, extract};
 use crate::report::{FileSummary, Warning, WarningKind};
+use crate::template;
 use crate::time::Timestamp;
 
 /// Size of the file header block.
@@ -159,16 +160,49 @@ pub struct ChunkScan {
     pub problems: Vec<ChunkProblem>,
 }
 
+/// How the records of a chunk are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Extraction {
+    /// The few fields of `SESSIONS.md` read straight from each record's template
+    /// substitutions; a chunk it cannot read that way is read the plain way.
+    #[default]
+    Fast,
+    /// Every record rendered to JSON by the `evtx` crate, then read: the reference the fast
+    /// way is checked against.
+    Plain,
+}
+
 /// Reads one chunk. `data` is the chunk's bytes: `CHUNK_SIZE` of them, or fewer when the file
 /// ends inside it.
 pub fn scan_chunk(index: u64, data: &[u8]) -> ChunkScan {
-    let mut scan = ChunkScan {
-        index,
-        ..ChunkScan::default()
-    };
+    scan_chunk_with(index, data, Extraction::Fast)
+}
+
+/// [`scan_chunk`], read the given way.
+pub fn scan_chunk_with(index: u64, data: &[u8], extraction: Extraction) -> ChunkScan {
+    if extraction == Extraction::Fast {
+        let mut collector = Collector::new(index);
+        let fast = template::read_chunk(data, |header_id, header_time, values| {
+            collector.record(values, header_id, header_time)
+        });
+        if fast.is_ok() {
+            return collector.finish();
+        }
+    }
+    scan_chunk_plain(index, data)
+}
+
+/// Whether the fast way reads this chunk, and if not why (for tests and the benchmark).
+pub fn fast_way_reads(data: &[u8]) -> Result<(), template::GiveUp> {
+    template::read_chunk(data, |_, _, _| {})
+}
+
+/// Reads one chunk by rendering every record to JSON with the `evtx` crate.
+fn scan_chunk_plain(index: u64, data: &[u8]) -> ChunkScan {
+    let mut collector = Collector::new(index);
     // A chunk of zeros is unused space (Windows preallocates), not damage.
     if data.iter().all(|b| *b == 0) {
-        return scan;
+        return collector.finish();
     }
     if data.len() < CHUNK_HEADER_SIZE || &data[..CHUNK_SIGNATURE.len()] != CHUNK_SIGNATURE {
         let message = if data.len() < CHUNK_SIGNATURE.len() {
@@ -178,8 +212,11 @@ pub fn scan_chunk(index: u64, data: &[u8]) -> ChunkScan {
         } else {
             format!("only {} bytes, less than a chunk header", data.len())
         };
-        scan.problems.push(ChunkProblem::Unreadable { message });
-        return scan;
+        collector
+            .scan
+            .problems
+            .push(ChunkProblem::Unreadable { message });
+        return collector.finish();
     }
     let available = data.len() as u64;
     let mut bytes = data.to_vec();
@@ -189,28 +226,26 @@ pub fn scan_chunk(index: u64, data: &[u8]) -> ChunkScan {
     let mut chunk = match EvtxChunkData::new(bytes, false) {
         Ok(chunk) => chunk,
         Err(e) => {
-            scan.problems.push(ChunkProblem::Unreadable {
+            collector.scan.problems.push(ChunkProblem::Unreadable {
                 message: e.to_string(),
             });
-            return scan;
+            return collector.finish();
         }
     };
     if available == CHUNK_SIZE && !chunk.validate_checksum() {
-        scan.problems.push(ChunkProblem::BadChecksum);
+        collector.scan.problems.push(ChunkProblem::BadChecksum);
     }
     let settings = Arc::new(ParserSettings::new().num_threads(1));
     let mut parsed = match chunk.parse(settings) {
         Ok(parsed) => parsed,
         Err(e) => {
-            scan.problems.push(ChunkProblem::Unreadable {
+            collector.scan.problems.push(ChunkProblem::Unreadable {
                 message: e.to_string(),
             });
-            return scan;
+            return collector.finish();
         }
     };
-    let mut bad = 0u64;
     let mut lost = 0u64;
-    let mut first_bad = None;
     for record in parsed.iter() {
         if let Ok(record) = &record {
             // The record ends with a copy of its size, 4 bytes after its BinXML.
@@ -232,41 +267,109 @@ pub fn scan_chunk(index: u64, data: &[u8]) -> ChunkScan {
                 .map_err(|e| e.to_string())
         });
         match outcome {
-            Ok((record, header_time)) => {
-                scan.records += 1;
-                let stamp = record_stamp(&record.data, record.event_record_id, header_time);
-                scan.record_ids
-                    .entry((stamp.computer, stamp.channel))
-                    .or_default()
-                    .push((stamp.record_id, stamp.time));
-                match extract(&record.data, header_time) {
-                    Ok(Some(event)) => scan.events.push(event),
-                    Ok(None) => {}
-                    Err(e) => {
-                        bad += 1;
-                        let id = e
-                            .record_id
-                            .map_or(String::new(), |id| format!("record {id}: "));
-                        first_bad.get_or_insert(format!("{id}{}", e.message));
-                    }
-                }
-            }
-            Err(message) => {
-                bad += 1;
-                first_bad.get_or_insert(message);
-            }
+            Ok((record, header_time)) => collector.record(
+                &JsonRecord::new(&record.data),
+                record.event_record_id,
+                header_time,
+            ),
+            Err(message) => collector.bad_record(message),
         }
     }
     if available < CHUNK_SIZE {
-        scan.problems.push(ChunkProblem::Cut { available, lost });
+        collector
+            .scan
+            .problems
+            .push(ChunkProblem::Cut { available, lost });
     }
-    if bad > 0 {
-        scan.problems.push(ChunkProblem::BadRecords {
-            count: bad,
-            first: first_bad.unwrap_or_default(),
-        });
+    collector.finish()
+}
+
+/// Gathers the records of a chunk into its [`ChunkScan`], whichever way they were read.
+struct Collector {
+    scan: ChunkScan,
+    bad: u64,
+    first_bad: Option<String>,
+    /// The (Computer, Channel) of the records last seen, and their ids and times: records
+    /// come in long runs of one origin, so the map is only touched when it changes.
+    origin: Option<(Origin, Vec<(u64, Timestamp)>)>,
+}
+
+/// Where a record was logged: (Computer, Channel).
+type Origin = (String, String);
+
+impl Collector {
+    fn new(index: u64) -> Self {
+        Collector {
+            scan: ChunkScan {
+                index,
+                // A chunk holds a hundred-odd records, most of them often of interest.
+                events: Vec::with_capacity(64),
+                ..ChunkScan::default()
+            },
+            bad: 0,
+            first_bad: None,
+            origin: None,
+        }
     }
-    scan
+
+    fn record(
+        &mut self,
+        values: &(impl RecordValues + ?Sized),
+        header_id: u64,
+        header_time: Timestamp,
+    ) {
+        self.scan.records += 1;
+        let id = values.record_id().unwrap_or(header_id);
+        let time = values.time_created().flatten().unwrap_or(header_time);
+        let same_origin = self
+            .origin
+            .as_ref()
+            .is_some_and(|((computer, channel), _)| {
+                values.system_is(SystemField::Computer, computer)
+                    && values.system_is(SystemField::Channel, channel)
+            });
+        if !same_origin {
+            self.flush_origin();
+            let text = |field| values.system(field).unwrap_or_default().into_owned();
+            let origin = (text(SystemField::Computer), text(SystemField::Channel));
+            self.origin = Some((origin, Vec::new()));
+        }
+        if let Some((_, ids)) = &mut self.origin {
+            ids.push((id, time));
+        }
+        match extract(values, header_time) {
+            Ok(Some(event)) => self.scan.events.push(event),
+            Ok(None) => {}
+            Err(e) => {
+                let id = e
+                    .record_id
+                    .map_or(String::new(), |id| format!("record {id}: "));
+                self.bad_record(format!("{id}{}", e.message));
+            }
+        }
+    }
+
+    fn bad_record(&mut self, message: String) {
+        self.bad += 1;
+        self.first_bad.get_or_insert(message);
+    }
+
+    fn flush_origin(&mut self) {
+        if let Some((origin, ids)) = self.origin.take() {
+            self.scan.record_ids.entry(origin).or_default().extend(ids);
+        }
+    }
+
+    fn finish(mut self) -> ChunkScan {
+        self.flush_origin();
+        if self.bad > 0 {
+            self.scan.problems.push(ChunkProblem::BadRecords {
+                count: self.bad,
+                first: self.first_bad.unwrap_or_default(),
+            });
+        }
+        self.scan
+    }
 }
 
 /// A file read to the end: its summary, its events and the warnings about it.
@@ -423,6 +526,11 @@ pub fn unreadable_file(name: &str, size: u64, error: &FileError) -> ScannedFile 
 
 /// Reads a whole file held in memory.
 pub fn scan_bytes(name: &str, bytes: &[u8]) -> ScannedFile {
+    scan_bytes_with(name, bytes, Extraction::Fast)
+}
+
+/// [`scan_bytes`], read the given way.
+pub fn scan_bytes_with(name: &str, bytes: &[u8], extraction: Extraction) -> ScannedFile {
     let size = bytes.len() as u64;
     let layout = match check_header(bytes, size) {
         Ok(layout) => layout,
@@ -432,7 +540,55 @@ pub fn scan_bytes(name: &str, bytes: &[u8]) -> ScannedFile {
     for index in 0..layout.chunks {
         let start = chunk_offset(index) as usize;
         let end = bytes.len().min(start + CHUNK_SIZE as usize);
-        scan.add(scan_chunk(index, &bytes[start..end]));
+        scan.add(scan_chunk_with(index, &bytes[start..end], extraction));
+    }
+    scan.finish()
+}
+
+/// [`scan_bytes_with`] on `threads` threads, each taking every `threads`-th chunk: the way
+/// the browser's workers split a file, natively.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn scan_bytes_parallel(
+    name: &str,
+    bytes: &[u8],
+    threads: usize,
+    extraction: Extraction,
+) -> ScannedFile {
+    let size = bytes.len() as u64;
+    let layout = match check_header(bytes, size) {
+        Ok(layout) => layout,
+        Err(e) => return unreadable_file(name, size, &e),
+    };
+    let threads = threads.max(1) as u64;
+    let scans: Vec<Vec<ChunkScan>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|first| {
+                scope.spawn(move || {
+                    (first..layout.chunks)
+                        .step_by(threads as usize)
+                        .map(|index| {
+                            let start = chunk_offset(index) as usize;
+                            let end = bytes.len().min(start + CHUNK_SIZE as usize);
+                            scan_chunk_with(index, &bytes[start..end], extraction)
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            // scan_chunk does not panic on any input; if it ever did, say so loudly rather
+            // than report a file with chunks missing.
+            .map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let mut scan = FileScan::new(name, layout, size);
+    for chunk in scans.into_iter().flatten() {
+        scan.add(chunk);
     }
     scan.finish()
 }

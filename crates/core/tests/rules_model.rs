@@ -15,12 +15,12 @@ type Step = (u8, u8, u16, u64, u8);
 fn to_event(record_id: u64, (computer, time, id, logon_id, sid): Step) -> Event {
     let sid = Some(format!("S-1-5-21-{sid}"));
     let kind = match id {
-        4624 => EventKind::Logon(Logon {
+        4624 => EventKind::Logon(Box::new(Logon {
             logon_id,
             user_sid: sid,
             logon_type: Some(2),
             ..Logon::default()
-        }),
+        })),
         4634 => EventKind::Logoff(Logoff {
             logon_id,
             user_sid: sid,

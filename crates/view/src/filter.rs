@@ -7,7 +7,8 @@
 //! analysts type `admin` and expect `Administrator`.
 
 use std::cmp::Ordering;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::OnceLock;
 
 use logonscope_core::catalog;
 use logonscope_core::report::{EndReason, Session};
@@ -136,18 +137,54 @@ impl SessionMatcher<'_> {
         if self.keeps_all {
             return true;
         }
+        match self.profile_verdict(s) {
+            Verdict::Fails => false,
+            Verdict::Passes => self.times_match(s),
+            Verdict::TextElsewhere => self.times_match(s) && self.session_text_matches(s, false),
+        }
+    }
+
+    /// The tests that read only what a session shares with others of its profile (see
+    /// [`SessionIndex`]): every field but the logon ids, the times and the attached events.
+    fn profile_verdict(&self, s: &Session) -> Verdict {
         let filter = self.filter;
         if !filter.logon_types.is_empty()
             && !s
                 .logon_type
                 .is_some_and(|t| filter.logon_types.contains(&t))
         {
-            return false;
+            return Verdict::Fails;
         }
         if !filter.end_reasons.is_empty() && !filter.end_reasons.contains(&s.end_reason) {
-            return false;
+            return Verdict::Fails;
         }
-        // Overlap of [start, end] with [from, to], unknown ends reaching to infinity.
+        if filter.hide_system && is_system_account(s.user_sid.as_deref(), s.user.as_deref()) {
+            return Verdict::Fails;
+        }
+        if let Some(needle) = &self.computer
+            && !needle.found_in(&s.computer)
+        {
+            return Verdict::Fails;
+        }
+        if let Some(needle) = &self.user
+            && !needle.found_in_account(s.domain.as_deref(), s.user.as_deref())
+        {
+            return Verdict::Fails;
+        }
+        if let Some(needle) = &self.source
+            && !needle.found_in_any(&[s.source_ip.as_deref(), s.workstation.as_deref()])
+        {
+            return Verdict::Fails;
+        }
+        match &self.text {
+            Some(needle) if !profile_text_matches(needle, s) => Verdict::TextElsewhere,
+            _ => Verdict::Passes,
+        }
+    }
+
+    /// Overlap of [start, end] with [from, to], unknown ends reaching to infinity.
+    fn times_match(&self, s: &Session) -> bool {
+        let filter = self.filter;
         if let (Some(to), Some(start)) = (filter.to, s.start)
             && start > to
         {
@@ -158,35 +195,334 @@ impl SessionMatcher<'_> {
         {
             return false;
         }
-        if filter.hide_system && is_system_account(s.user_sid.as_deref(), s.user.as_deref()) {
-            return false;
+        true
+    }
+
+    /// Whether the free-text needle is in a text of the session's own: its logon ids and
+    /// attached events. `hex_ids` says that every logon id is written with hex digits and
+    /// `x` only (as the core writes them: `0x3e7`): a needle with any other character (most
+    /// searches) cannot be in one, and the ids need not be read.
+    fn session_text_matches(&self, s: &Session, hex_ids: bool) -> bool {
+        let Some(needle) = &self.text else {
+            return true;
+        };
+        ((needle.may_be_in_hex || !hex_ids)
+            && needle.found_in_any(&[Some(&s.logon_id), s.linked_logon_id.as_deref()]))
+            || attached_text_matches(needle, s)
+    }
+}
+
+/// What the profile-level tests of [`SessionMatcher`] say of a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    /// It fails whatever its own fields say.
+    Fails,
+    /// It passes if its times overlap the range.
+    Passes,
+    /// It passes if its times overlap the range and the free text is in one of its own fields.
+    TextElsewhere,
+}
+
+/// What tells profiles apart: every field [`SessionMatcher::profile_verdict`] reads and every
+/// text column the table sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct ProfileKey<'a> {
+    computer: &'a str,
+    domain: Option<&'a str>,
+    user: Option<&'a str>,
+    user_sid: Option<&'a str>,
+    logon_type: Option<u32>,
+    logon_type_name: Option<&'a str>,
+    source_ip: Option<&'a str>,
+    workstation: Option<&'a str>,
+    logon_process: Option<&'a str>,
+    auth_package: Option<&'a str>,
+    lm_package: Option<&'a str>,
+    process_name: Option<&'a str>,
+    impersonation_level: Option<&'a str>,
+    end_reason: EndReason,
+}
+
+impl<'a> ProfileKey<'a> {
+    fn of(s: &'a Session) -> Self {
+        ProfileKey {
+            computer: &s.computer,
+            domain: s.domain.as_deref(),
+            user: s.user.as_deref(),
+            user_sid: s.user_sid.as_deref(),
+            logon_type: s.logon_type,
+            logon_type_name: s.logon_type_name.as_deref(),
+            source_ip: s.source_ip.as_deref(),
+            workstation: s.workstation.as_deref(),
+            logon_process: s.logon_process.as_deref(),
+            auth_package: s.auth_package.as_deref(),
+            lm_package: s.lm_package.as_deref(),
+            process_name: s.process_name.as_deref(),
+            impersonation_level: s.impersonation_level.as_deref(),
+            end_reason: s.end_reason,
         }
-        if let Some(needle) = &self.computer
-            && !needle.found_in(&s.computer)
+    }
+}
+
+/// The sessions of a report grouped by *profile*: sessions whose fields are all equal but for
+/// the logon ids, the times, the flags and the attached events. A million sessions of a real
+/// log have a few thousand profiles at most (the same users log on to the same machines from
+/// the same places the same way), so the filter tests each profile once and each session
+/// only for its times ([`SessionIndex::filtered`]), and the table sorts text columns by
+/// ranking profiles, not sessions.
+///
+/// Built once per report (one pass, one hash of each session's texts); holds one `u32` per
+/// session. It must be used with the report it was built from: the functions that take one
+/// check that it has as many sessions, and test sessions directly if not.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SessionIndex {
+    /// The profile of each session.
+    profile_of: Vec<u32>,
+    /// The lowest session index of each profile: its texts are the profile's.
+    representatives: Vec<u32>,
+    /// Every logon id is hex digits and `x` only.
+    hex_ids: bool,
+    /// Each session's start and end ([`Timestamp`] ticks; see `flags` for whether known), its
+    /// duration as ordered bits (`columns` sorts by them) and its [`flags`]: copied out of the
+    /// sessions so that filtering and sorting a million of them reads a few flat arrays, not a
+    /// million scattered structures.
+    starts: Vec<u64>,
+    ends: Vec<u64>,
+    durations: Vec<u64>,
+    flags: Vec<u8>,
+    /// Every session in the ascending order of each column of the table (by column number),
+    /// made the first time the table sorts by that column: after that, a filter or sort
+    /// change walks this order and keeps what passes, and sorts nothing.
+    orders: [OnceLock<Vec<u32>>; 12],
+}
+
+/// Bits of [`SessionIndex`]'s `flags`.
+pub(crate) mod flags {
+    pub const HAS_START: u8 = 1;
+    pub const HAS_END: u8 = 2;
+    pub const HAS_DURATION: u8 = 4;
+    pub const ADMIN: u8 = 8;
+    pub const ELEVATION_KNOWN: u8 = 16;
+    pub const ELEVATED: u8 = 32;
+    /// Explicit-credential or RDP events are attached (their texts are searched).
+    pub const ATTACHED: u8 = 64;
+}
+
+/// A duration's bits as an integer of the same order (negative numbers below positive ones).
+pub(crate) fn ordered_bits(value: f64) -> u64 {
+    let bits = value.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    }
+}
+
+impl SessionIndex {
+    pub fn new(sessions: &[Session]) -> SessionIndex {
+        let mut ids: HashMap<ProfileKey, u32> = HashMap::new();
+        let mut profile_of = Vec::with_capacity(sessions.len());
+        let mut representatives = Vec::new();
+        // Neighbours (same computer, close in time) often share a profile: comparing with the
+        // previous session first skips the hash.
+        let mut previous: Option<(ProfileKey, u32)> = None;
+        let is_hex = |id: &str| {
+            id.bytes()
+                .all(|b| b.is_ascii_hexdigit() || b == b'x' || b == b'X')
+        };
+        let mut hex_ids = true;
+        let mut starts = Vec::with_capacity(sessions.len());
+        let mut ends = Vec::with_capacity(sessions.len());
+        let mut durations = Vec::with_capacity(sessions.len());
+        let mut session_flags = Vec::with_capacity(sessions.len());
+        for (index, session) in sessions.iter().enumerate() {
+            let flag = |on: bool, bit: u8| if on { bit } else { 0 };
+            starts.push(session.start.map_or(0, |t| t.0));
+            ends.push(session.end.map_or(0, |t| t.0));
+            durations.push(session.duration_seconds.map_or(0, ordered_bits));
+            session_flags.push(
+                flag(session.start.is_some(), flags::HAS_START)
+                    | flag(session.end.is_some(), flags::HAS_END)
+                    | flag(session.duration_seconds.is_some(), flags::HAS_DURATION)
+                    | flag(session.admin, flags::ADMIN)
+                    | flag(session.elevated.is_some(), flags::ELEVATION_KNOWN)
+                    | flag(session.elevated == Some(true), flags::ELEVATED)
+                    | flag(
+                        !session.explicit_credentials.is_empty() || !session.rdp_events.is_empty(),
+                        flags::ATTACHED,
+                    ),
+            );
+            hex_ids = hex_ids
+                && is_hex(&session.logon_id)
+                && session.linked_logon_id.as_deref().is_none_or(is_hex);
+            let key = ProfileKey::of(session);
+            let id = match previous {
+                Some((last, id)) if last == key => id,
+                _ => {
+                    let next = representatives.len() as u32;
+                    let id = *ids.entry(key).or_insert(next);
+                    if id == next {
+                        representatives.push(index as u32);
+                    }
+                    id
+                }
+            };
+            previous = Some((key, id));
+            profile_of.push(id);
+        }
+        SessionIndex {
+            profile_of,
+            representatives,
+            hex_ids,
+            starts,
+            ends,
+            durations,
+            flags: session_flags,
+            orders: Default::default(),
+        }
+    }
+
+    /// How many sessions it indexes.
+    pub fn len(&self) -> usize {
+        self.profile_of.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.profile_of.is_empty()
+    }
+
+    /// How many distinct profiles the sessions have.
+    pub fn profiles(&self) -> usize {
+        self.representatives.len()
+    }
+
+    /// Whether it was built from `sessions` (as far as a cheap check tells).
+    pub fn fits(&self, sessions: &[Session]) -> bool {
+        self.profile_of.len() == sessions.len()
+    }
+
+    /// The profile of each session.
+    pub(crate) fn profile_of(&self) -> &[u32] {
+        &self.profile_of
+    }
+
+    /// A session of each profile.
+    pub(crate) fn representatives(&self) -> &[u32] {
+        &self.representatives
+    }
+
+    /// The start of session `index`, if known.
+    pub(crate) fn start(&self, index: u32) -> Option<u64> {
+        let i = index as usize;
+        (self.flags[i] & flags::HAS_START != 0).then(|| self.starts[i])
+    }
+
+    /// The end of session `index`, if known.
+    pub(crate) fn end(&self, index: u32) -> Option<u64> {
+        let i = index as usize;
+        (self.flags[i] & flags::HAS_END != 0).then(|| self.ends[i])
+    }
+
+    /// The duration of session `index` as [`ordered_bits`], if known.
+    pub(crate) fn duration(&self, index: u32) -> Option<u64> {
+        let i = index as usize;
+        (self.flags[i] & flags::HAS_DURATION != 0).then(|| self.durations[i])
+    }
+
+    /// The [`flags`] of session `index`.
+    pub(crate) fn flags_of(&self, index: u32) -> u8 {
+        self.flags[index as usize]
+    }
+
+    /// Whether session `index` overlaps `[from, to]`, as [`SessionMatcher`] tests it.
+    fn times_match(&self, index: usize, from: Option<Timestamp>, to: Option<Timestamp>) -> bool {
+        let has = self.flags[index];
+        if let Some(to) = to
+            && has & flags::HAS_START != 0
+            && self.starts[index] > to.0
         {
             return false;
         }
-        if let Some(needle) = &self.user
-            && !needle.found_in_account(s.domain.as_deref(), s.user.as_deref())
-        {
-            return false;
-        }
-        if let Some(needle) = &self.source
-            && !needle.found_in_any(&[s.source_ip.as_deref(), s.workstation.as_deref()])
-        {
-            return false;
-        }
-        if let Some(needle) = &self.text
-            && !text_matches(needle, s)
+        if let Some(from) = from
+            && has & flags::HAS_END != 0
+            && self.ends[index] < from.0
         {
             return false;
         }
         true
     }
+
+    /// The order of every session cached in `slot` (one per column of the table), made by
+    /// `make` the first time.
+    pub(crate) fn cached_order(&self, slot: usize, make: impl FnOnce() -> Vec<u32>) -> &[u32] {
+        match self.orders.get(slot) {
+            Some(cell) => cell.get_or_init(make),
+            None => &[],
+        }
+    }
+
+    /// The indices (ascending) of the sessions of `sessions` that `filter` keeps: what
+    /// `SessionFilter::matches` keeps, with the profile tests run once per profile.
+    pub fn filtered(&self, sessions: &[Session], filter: &SessionFilter) -> Vec<u32> {
+        let count = u32::try_from(sessions.len()).unwrap_or(u32::MAX);
+        self.filtered_in(sessions, filter, 0..count)
+    }
+
+    /// The sessions of `order` (indices into `sessions`) that `filter` keeps, in that order.
+    pub fn filtered_in(
+        &self,
+        sessions: &[Session],
+        filter: &SessionFilter,
+        order: impl IntoIterator<Item = u32>,
+    ) -> Vec<u32> {
+        let matcher = filter.matcher();
+        let order = order.into_iter();
+        if matcher.keeps_all() {
+            return order.collect();
+        }
+        if !self.fits(sessions) {
+            return order
+                .filter(|&i| sessions.get(i as usize).is_some_and(|s| matcher.matches(s)))
+                .collect();
+        }
+        let verdicts: Vec<Verdict> = self
+            .representatives
+            .iter()
+            .map(|&i| matcher.profile_verdict(&sessions[i as usize]))
+            .collect();
+        let (from, to) = (filter.from, filter.to);
+        // Only a search that could be in a logon id reads the sessions themselves; others
+        // read them only for sessions with attached events.
+        let reads_ids = matcher
+            .text
+            .as_ref()
+            .is_some_and(|needle| needle.may_be_in_hex || !self.hex_ids);
+        let mut kept = Vec::new();
+        for session in order {
+            let index = session as usize;
+            let Some(&profile) = self.profile_of.get(index) else {
+                continue;
+            };
+            let keep = match verdicts[profile as usize] {
+                Verdict::Fails => false,
+                Verdict::Passes => self.times_match(index, from, to),
+                Verdict::TextElsewhere => {
+                    self.times_match(index, from, to)
+                        && (reads_ids || self.flags[index] & flags::ATTACHED != 0)
+                        && matcher.session_text_matches(&sessions[index], self.hex_ids)
+                }
+            };
+            if keep {
+                kept.push(session);
+            }
+        }
+        kept
+    }
 }
 
-/// Whether the free-text needle is in any text of the session, attached events included.
-fn text_matches(needle: &Needle, s: &Session) -> bool {
+/// Whether the free-text needle is in a text the session shares with its profile: every
+/// text field but the logon ids and the attached events.
+fn profile_text_matches(needle: &Needle, s: &Session) -> bool {
     let type_title = s
         .logon_type
         .and_then(catalog::logon_type)
@@ -194,8 +530,6 @@ fn text_matches(needle: &Needle, s: &Session) -> bool {
     needle.found_in_account(s.domain.as_deref(), s.user.as_deref())
         || needle.found_in_any(&[
             Some(&s.computer),
-            Some(&s.logon_id),
-            s.linked_logon_id.as_deref(),
             s.user_sid.as_deref(),
             s.logon_type_name.as_deref(),
             type_title,
@@ -209,22 +543,25 @@ fn text_matches(needle: &Needle, s: &Session) -> bool {
             Some(s.end_reason.as_str()),
             Some(end_reason_title(s.end_reason)),
         ])
-        || s.explicit_credentials.iter().any(|c| {
-            needle.found_in_account(c.target_domain.as_deref(), c.target_user.as_deref())
-                || needle.found_in_any(&[
-                    c.target_server.as_deref(),
-                    c.target_info.as_deref(),
-                    c.process_name.as_deref(),
-                    c.source_ip.as_deref(),
-                ])
-        })
-        || s.rdp_events.iter().any(|r| {
-            needle.found_in_any(&[
-                r.session_name.as_deref(),
-                r.client_name.as_deref(),
-                r.client_address.as_deref(),
+}
+
+/// Whether the free-text needle is in an event attached to the session.
+fn attached_text_matches(needle: &Needle, s: &Session) -> bool {
+    s.explicit_credentials.iter().any(|c| {
+        needle.found_in_account(c.target_domain.as_deref(), c.target_user.as_deref())
+            || needle.found_in_any(&[
+                c.target_server.as_deref(),
+                c.target_info.as_deref(),
+                c.process_name.as_deref(),
+                c.source_ip.as_deref(),
             ])
-        })
+    }) || s.rdp_events.iter().any(|r| {
+        needle.found_in_any(&[
+            r.session_name.as_deref(),
+            r.client_name.as_deref(),
+            r.client_address.as_deref(),
+        ])
+    })
 }
 
 /// The choices of the filter bar's selects: each logon type present in the report (in
@@ -350,14 +687,21 @@ fn split_zone(text: &str) -> (&str, Option<Option<i32>>) {
 #[derive(Debug, Clone)]
 struct Needle {
     lower: String,
+    /// Whether it could be part of a logon id (`0x` and hex digits).
+    may_be_in_hex: bool,
 }
 
 impl Needle {
     /// `None` for a blank field, which keeps everything.
     fn new(text: &str) -> Option<Needle> {
         let trimmed = text.trim();
-        (!trimmed.is_empty()).then(|| Needle {
-            lower: trimmed.to_lowercase(),
+        (!trimmed.is_empty()).then(|| {
+            let lower = trimmed.to_lowercase();
+            let may_be_in_hex = lower.bytes().all(|b| b.is_ascii_hexdigit() || b == b'x');
+            Needle {
+                lower,
+                may_be_in_hex,
+            }
         })
     }
 
@@ -821,5 +1165,97 @@ mod tests {
         );
         assert_eq!(cmp_ignore_case(&["Émile"], &["émile"]), Ordering::Equal);
         assert_eq!(cmp_ignore_case(&["zoë"], &["ZOE"]), Ordering::Greater);
+    }
+
+    #[test]
+    fn the_index_keeps_what_the_filter_keeps() {
+        let mut sessions = Vec::new();
+        for i in 0..400u32 {
+            let mut s = session(
+                ["alice", "Bob", "SYSTEM", "WKS01$", "jürgen"][(i % 5) as usize],
+                (i % 9 != 0).then_some("2024-05-01T10:00:00Z"),
+                (i % 7 != 0).then_some("2024-05-01T11:00:00Z"),
+            );
+            s.computer = ["WKS01", "srv-02", "DC"][(i % 3) as usize].to_string();
+            s.logon_id = format!("{:#x}", 0x1000 + i);
+            // A report from elsewhere may spell logon ids otherwise.
+            if i == 17 {
+                s.logon_id = "logon-17".to_string();
+            }
+            s.start = s.start.map(|t| Timestamp(t.0 + u64::from(i) * 600_000_000));
+            s.end = s.end.map(|t| Timestamp(t.0 + u64::from(i) * 600_000_000));
+            s.logon_type = [Some(2), Some(3), Some(10), None][(i % 4) as usize];
+            s.source_ip = (i % 6 != 0).then(|| format!("10.0.{}.5", i % 4));
+            s.end_reason = EndReason::ALL[(i % 6) as usize];
+            if i % 50 == 3 {
+                s.rdp_events.push(RdpEvent {
+                    time: at("2024-05-01T10:00:00Z"),
+                    record_id: 2,
+                    action: RdpAction::Disconnect,
+                    session_name: Some("RDP-Tcp#3".to_string()),
+                    client_name: Some("HOME-PC".to_string()),
+                    client_address: Some("203.0.113.9".to_string()),
+                });
+            }
+            sessions.push(s);
+        }
+        let index = SessionIndex::new(&sessions);
+        assert_eq!(index.len(), 400);
+        assert!(index.profiles() < 400, "{}", index.profiles());
+        let filters = [
+            SessionFilter::default(),
+            SessionFilter {
+                user: "corp\\al".into(),
+                ..Default::default()
+            },
+            SessionFilter {
+                computer: "SRV".into(),
+                hide_system: true,
+                ..Default::default()
+            },
+            SessionFilter {
+                source: "10.0.2".into(),
+                logon_types: [3, 10].into(),
+                ..Default::default()
+            },
+            SessionFilter {
+                end_reasons: [EndReason::Logoff, EndReason::LogEnd].into(),
+                from: Some(at("2024-05-02T00:00:00Z")),
+                to: Some(at("2024-05-02T12:00:00Z")),
+                ..Default::default()
+            },
+            SessionFilter {
+                text: "0x10a".into(),
+                ..Default::default()
+            },
+            SessionFilter {
+                text: "LOGON-1".into(),
+                ..Default::default()
+            },
+            SessionFilter {
+                text: "home-pc".into(),
+                ..Default::default()
+            },
+            SessionFilter {
+                text: "JÜRG".into(),
+                ..Default::default()
+            },
+            SessionFilter {
+                text: "log end".into(),
+                ..Default::default()
+            },
+        ];
+        for filter in &filters {
+            let expected: Vec<u32> = (0..400u32)
+                .filter(|&i| filter.matches(&sessions[i as usize]))
+                .collect();
+            assert!(!expected.is_empty(), "{filter:?}");
+            assert_eq!(index.filtered(&sessions, filter), expected, "{filter:?}");
+        }
+        // An index of other sessions is not trusted.
+        let other = SessionIndex::new(&sessions[..5]);
+        assert!(!other.fits(&sessions));
+        let direct = sessions.iter().filter(|s| filters[6].matches(s)).count();
+        assert_eq!(other.filtered(&sessions, &filters[6]).len(), direct);
     }
 }

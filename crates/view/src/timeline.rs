@@ -125,7 +125,23 @@ pub struct TimelineLayout {
     reach: Vec<Timestamp>,
     /// The bar of each session index (`u32::MAX`: not visible).
     bar_of_session: Vec<u32>,
+    /// The culling index by shown line ([`shown_row`]): positions into `order` of the bars of
+    /// each line of each lane, in `order`'s order. Line `k` (counting every lane's lines in
+    /// turn) is `line_positions[line_starts[k]..line_starts[k + 1]]`; the lines of lane `l`
+    /// are `lane_lines[l]..lane_lines[l + 1]`.
+    line_positions: Vec<u32>,
+    line_starts: Vec<u32>,
+    lane_lines: Vec<u32>,
+    /// The latest end among the bars of each [`BLOCK`] (and [`SUPER_BLOCK`]) entries of
+    /// `line_positions`: what lets culling jump over runs of bars that end too early to show.
+    block_reach: Vec<Timestamp>,
+    super_reach: Vec<Timestamp>,
 }
+
+/// Entries of `line_positions` per block of [`TimelineLayout::block_reach`].
+const BLOCK: usize = 64;
+/// Entries per super-block (a whole number of blocks).
+const SUPER_BLOCK: usize = 64 * BLOCK;
 
 impl TimelineLayout {
     /// The bar that shows session `session`, if it is visible.
@@ -373,6 +389,7 @@ pub fn layout(report: &Report, visible: &[u32], by: LaneBy) -> TimelineLayout {
     }
 
     let reboots = reboots(report, &bars, &by_key, by);
+    let lines = LineIndex::new(&lanes, &bars, &order, &lane_offsets);
 
     TimelineLayout {
         lanes,
@@ -383,8 +400,71 @@ pub fn layout(report: &Report, visible: &[u32], by: LaneBy) -> TimelineLayout {
         lane_offsets,
         reach,
         bar_of_session,
+        line_positions: lines.positions,
+        line_starts: lines.starts,
+        lane_lines: lines.lane_lines,
+        block_reach: lines.block_reach,
+        super_reach: lines.super_reach,
     }
     .with_lanes_renumbered(&rank_of)
+}
+
+/// The parts of [`TimelineLayout`]'s culling index by shown line, while it is built.
+struct LineIndex {
+    positions: Vec<u32>,
+    starts: Vec<u32>,
+    lane_lines: Vec<u32>,
+    block_reach: Vec<Timestamp>,
+    super_reach: Vec<Timestamp>,
+}
+
+impl LineIndex {
+    /// A counting sort of each lane's positions by shown line (stable: each line keeps
+    /// `order`'s order), then the block maxima of the bars' ends.
+    fn new(lanes: &[Lane], bars: &[Bar], order: &[u32], lane_offsets: &[u32]) -> LineIndex {
+        let mut positions = vec![0u32; order.len()];
+        let mut starts = vec![0u32];
+        let mut lane_lines = vec![0u32];
+        for (lane, info) in lanes.iter().enumerate() {
+            let (a, b) = (lane_offsets[lane] as usize, lane_offsets[lane + 1] as usize);
+            let (_, shown) = shown_row(info.rows, 0);
+            let line_of =
+                |position: usize| shown_row(info.rows, bars[order[position] as usize].row).0;
+            let mut counts = vec![0u32; shown as usize];
+            for position in a..b {
+                counts[line_of(position) as usize] += 1;
+            }
+            let mut next = Vec::with_capacity(shown as usize);
+            let mut at = a as u32;
+            for count in counts {
+                next.push(at);
+                at += count;
+                starts.push(at);
+            }
+            for position in a..b {
+                let slot = &mut next[line_of(position) as usize];
+                positions[*slot as usize] = position as u32;
+                *slot += 1;
+            }
+            lane_lines.push(starts.len() as u32 - 1);
+        }
+        let end_at = |entry: &u32| bars[order[*entry as usize] as usize].end;
+        let block_reach: Vec<Timestamp> = positions
+            .chunks(BLOCK)
+            .map(|block| block.iter().map(end_at).max().unwrap_or(Timestamp(0)))
+            .collect();
+        let super_reach = block_reach
+            .chunks(SUPER_BLOCK / BLOCK)
+            .map(|blocks| blocks.iter().copied().max().unwrap_or(Timestamp(0)))
+            .collect();
+        LineIndex {
+            positions,
+            starts,
+            lane_lines,
+            block_reach,
+            super_reach,
+        }
+    }
 }
 
 /// Packs the bars `lane_order` (one lane's, by start) into rows: each bar takes the lowest
@@ -909,6 +989,15 @@ fn band_of(rows: u32, row: u32, lane_px: f64, cell_px: f64) -> (u32, u32) {
     (band, bands)
 }
 
+/// [`drawn_bars`] for one cell size.
+///
+/// Each band of each lane is a greedy pass over its bars by start: a bar is drawn when it
+/// reaches at least a cell beyond what the band's drawn bars cover. The pass does not visit
+/// the bars it would leave out: every line of the band has a cursor that jumps (by binary
+/// search on starts and by the block maxima of ends) to the next bar that starts or ends far
+/// enough right to be drawn, and the cursors are merged in `order`'s order. So the cost is
+/// about that of the bars drawn, a few dozen steps each, however many sessions lie behind
+/// them (a fitted view of a million sessions draws twelve thousand).
 fn drawn_at(
     layout: &TimelineLayout,
     viewport: &Viewport,
@@ -918,34 +1007,109 @@ fn drawn_at(
     keep: Option<usize>,
 ) -> Vec<u32> {
     let width_px = culling.width_px;
+    let from = timestamp_at(viewport.start.floor());
+    let to = timestamp_at(viewport.end.ceil());
+    // A small margin (in pixels) keeps the jumps on the safe side of rounding: a bar is
+    // skipped only where the exact test below would leave it out.
+    const MARGIN_PX: f64 = 0.01;
+    let time_at_px = |x: f64| timestamp_at(viewport.seconds_at(x, width_px));
     let mut out = Vec::new();
-    let mut current_lane = usize::MAX;
-    // How far right each band of the current lane is drawn.
-    let mut covered: Vec<f64> = Vec::new();
     let mut kept = false;
-    for_each_visible(layout, viewport, lanes, |lane, index| {
+    let lanes = lanes.start.min(layout.lanes.len())..lanes.end.min(layout.lanes.len());
+    let mut cursors: Vec<LineCursor> = Vec::with_capacity(MAX_SHOWN_ROWS as usize);
+    for lane in lanes {
+        let (a, b) = (
+            layout.lane_offsets[lane] as usize,
+            layout.lane_offsets[lane + 1] as usize,
+        );
+        let order = &layout.order[a..b];
+        // The lane's bars that may intersect the viewport: positions first..last of `order`.
+        let last = a + order.partition_point(|&bar| layout.bars[bar as usize].start <= to);
+        let first = a + layout.reach[a..b].partition_point(|&end| end < from);
+        if first >= last {
+            continue;
+        }
         let rows = layout.lanes[lane].rows;
-        if lane != current_lane {
-            current_lane = lane;
-            let (_, bands) = band_of(rows, 0, culling.lane_px, cell_px);
-            covered.clear();
-            covered.resize(bands as usize, f64::NEG_INFINITY);
+        let (_, shown) = shown_row(rows, 0);
+        let (_, bands) = band_of(rows, 0, culling.lane_px, cell_px);
+        let line_base = layout.lane_lines[lane] as usize;
+        for band in 0..bands {
+            // The lines of the band: those whose band is `band` (consecutive).
+            cursors.clear();
+            for line in 0..shown {
+                if u64::from(line) * u64::from(bands) / u64::from(shown) != u64::from(band) {
+                    continue;
+                }
+                let (start, end) = (
+                    layout.line_starts[line_base + line as usize] as usize,
+                    layout.line_starts[line_base + line as usize + 1] as usize,
+                );
+                let entries = &layout.line_positions[start..end];
+                let lo = start + entries.partition_point(|&p| (p as usize) < first);
+                let hi = start + entries.partition_point(|&p| (p as usize) < last);
+                cursors.push(LineCursor {
+                    at: lo,
+                    end: hi,
+                    candidate: None,
+                });
+            }
+            let mut reach = f64::NEG_INFINITY;
+            loop {
+                // Thresholds for the band as covered now: a bar that ends before `end_by`
+                // and starts before `start_by` cannot reach a cell beyond `reach`.
+                let (end_by, start_by) = if reach == f64::NEG_INFINITY {
+                    (from, None)
+                } else {
+                    let limit = reach + cell_px - MARGIN_PX;
+                    (
+                        time_at_px(limit).max(from),
+                        Some(time_at_px(limit - culling.min_px)),
+                    )
+                };
+                // The cursor whose candidate comes first in `order`.
+                let mut best: Option<(usize, u32)> = None;
+                for (slot, cursor) in cursors.iter_mut().enumerate() {
+                    let candidate = match cursor.candidate {
+                        Some(candidate) => candidate,
+                        None => {
+                            let found = layout
+                                .next_candidate(cursor.at, cursor.end, end_by, start_by, from);
+                            cursor.at = found;
+                            if found >= cursor.end {
+                                continue;
+                            }
+                            let position = layout.line_positions[found];
+                            cursor.candidate = Some(position);
+                            position
+                        }
+                    };
+                    if best.is_none_or(|(_, p)| candidate < p) {
+                        best = Some((slot, candidate));
+                    }
+                }
+                let Some((slot, position)) = best else {
+                    break;
+                };
+                let cursor = &mut cursors[slot];
+                cursor.candidate = None;
+                cursor.at += 1;
+                let index = layout.order[position as usize];
+                let bar = &layout.bars[index as usize];
+                if bar.end < from {
+                    continue;
+                }
+                let x0 = viewport.x_of(bar.start, width_px);
+                let x1 = viewport.x_of(bar.end, width_px).max(x0 + culling.min_px);
+                let is_kept = keep == Some(index as usize);
+                if x1 < reach + cell_px && !is_kept {
+                    continue;
+                }
+                kept |= is_kept;
+                reach = reach.max(x1);
+                out.push(index);
+            }
         }
-        let bar = &layout.bars[index as usize];
-        let x0 = viewport.x_of(bar.start, width_px);
-        let x1 = viewport.x_of(bar.end, width_px).max(x0 + culling.min_px);
-        let is_kept = keep == Some(index as usize);
-        let (band, _) = band_of(rows, bar.row, culling.lane_px, cell_px);
-        let Some(reach) = covered.get_mut(band as usize) else {
-            return;
-        };
-        if x1 < *reach + cell_px && !is_kept {
-            return;
-        }
-        kept |= is_kept;
-        *reach = reach.max(x1);
-        out.push(index);
-    });
+    }
     if let Some(keep) = keep
         && !kept
         && keep < layout.bars.len()
@@ -953,6 +1117,65 @@ fn drawn_at(
         out.push(keep as u32);
     }
     out
+}
+
+/// Where the pass over one shown line of a band is: entries `at..end` of `line_positions`
+/// are still to come, and `candidate` is the position (into `order`) of the entry at `at`
+/// once it has been found to be worth testing.
+struct LineCursor {
+    at: usize,
+    end: usize,
+    candidate: Option<u32>,
+}
+
+impl TimelineLayout {
+    /// The first entry of `line_positions` in `at..end` (`end` if none) whose bar ends at or
+    /// after `end_by`, or starts at or after `start_by` and ends at or after `from`. The
+    /// entries are in order of start: the start test is a binary search, the end test skips
+    /// blocks whose bars all end earlier.
+    fn next_candidate(
+        &self,
+        at: usize,
+        end: usize,
+        end_by: Timestamp,
+        start_by: Option<Timestamp>,
+        from: Timestamp,
+    ) -> usize {
+        let start_of = |entry: &u32| self.bars[self.order[*entry as usize] as usize].start;
+        let late = match start_by {
+            Some(start_by) => {
+                at + self.line_positions[at..end]
+                    .partition_point(|entry| start_of(entry) < start_by)
+            }
+            None => end,
+        };
+        let found = self.next_reaching(at, late, end_by);
+        if found < late {
+            return found;
+        }
+        self.next_reaching(late, end, from)
+    }
+
+    /// The first entry of `line_positions` in `at..end` (`end` if none) whose bar ends at or
+    /// after `time`.
+    fn next_reaching(&self, mut at: usize, end: usize, time: Timestamp) -> usize {
+        while at < end {
+            if at.is_multiple_of(SUPER_BLOCK) && self.super_reach[at / SUPER_BLOCK] < time {
+                at += SUPER_BLOCK;
+                continue;
+            }
+            if at.is_multiple_of(BLOCK) && self.block_reach[at / BLOCK] < time {
+                at += BLOCK;
+                continue;
+            }
+            let entry = self.line_positions[at];
+            if self.bars[self.order[entry as usize] as usize].end >= time {
+                return at;
+            }
+            at += 1;
+        }
+        end
+    }
 }
 
 fn for_each_visible(
@@ -1673,5 +1896,90 @@ mod tests {
         assert!(!seen.is_empty() && drawn.bars.len() <= seen.len().min(15_001));
         // Generous even for an unoptimised test build on a busy machine.
         assert!(started.elapsed().as_millis() < 2_000);
+    }
+
+    /// The culling pass as a plain scan over every visible bar, for [`drawn_at`] to match.
+    fn drawn_by_scan(
+        l: &TimelineLayout,
+        view: &Viewport,
+        lanes: Range<usize>,
+        culling: &Culling,
+        cell_px: f64,
+    ) -> Vec<u32> {
+        let mut out = Vec::new();
+        let mut current_lane = usize::MAX;
+        let mut covered: Vec<f64> = Vec::new();
+        for_each_visible(l, view, lanes, |lane, index| {
+            let rows = l.lanes[lane].rows;
+            if lane != current_lane {
+                current_lane = lane;
+                let (_, bands) = band_of(rows, 0, culling.lane_px, cell_px);
+                covered.clear();
+                covered.resize(bands as usize, f64::NEG_INFINITY);
+            }
+            let bar = &l.bars[index as usize];
+            let x0 = view.x_of(bar.start, culling.width_px);
+            let x1 = view
+                .x_of(bar.end, culling.width_px)
+                .max(x0 + culling.min_px);
+            let (band, _) = band_of(rows, bar.row, culling.lane_px, cell_px);
+            let reach = &mut covered[band as usize];
+            if x1 >= *reach + cell_px {
+                *reach = reach.max(x1);
+                out.push(index);
+            }
+        });
+        out
+    }
+
+    #[test]
+    fn culling_jumps_give_what_a_full_scan_gives() {
+        // Lanes of many rows (open sessions and bursts of overlapping ones), zoomed and panned.
+        let base = unix_seconds(at("2024-01-01T00:00:00Z"));
+        let mut sessions: Vec<Session> = (0..60_000u32)
+            .map(|i| {
+                let mut s = Session::new(format!("PC{}", i % 5), "0x1");
+                let start = base + f64::from(i) * 37.0 + f64::from(i % 13) * 400.0;
+                s.start = (i % 97 != 0).then(|| timestamp_at(start));
+                let length = match i % 11 {
+                    0 => 86_400.0 * 3.0,
+                    1..=3 => 5.0,
+                    _ => f64::from(i % 17) * 300.0,
+                };
+                s.end = (i % 89 != 0).then(|| timestamp_at(start + length));
+                s
+            })
+            .collect();
+        sessions.push(Session::new("PC0", "0x2"));
+        let r = Report {
+            sessions,
+            ..Report::default()
+        };
+        let all: Vec<u32> = (0..r.sessions.len() as u32).collect();
+        let l = layout(&r, &all, LaneBy::Computer);
+        assert!(l.lanes.iter().any(|lane| lane.rows > MAX_SHOWN_ROWS));
+        let width = 1_000.0;
+        let mut view = Viewport::fit(l.span);
+        for step in 0..24 {
+            for cell in [1.0, 2.0, 5.0, 16.0] {
+                let culling = Culling {
+                    width_px: width,
+                    min_px: 2.0,
+                    lane_px: 22.0,
+                    budget: usize::MAX,
+                };
+                let lanes = (step % 2) as usize..5;
+                let mut jumped = drawn_at(&l, &view, lanes.clone(), &culling, cell, None);
+                let mut scanned = drawn_by_scan(&l, &view, lanes, &culling, cell);
+                jumped.sort_unstable();
+                scanned.sort_unstable();
+                assert_eq!(jumped, scanned, "step {step}, cell {cell}");
+            }
+            view = if step % 3 == 2 {
+                view.pan(-350.0, width, l.span)
+            } else {
+                view.zoom(1.6, 300.0, width, l.span)
+            };
+        }
     }
 }

@@ -54,6 +54,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
                                 chunks: batch.scans.len() as u64,
                                 bytes: batch.bytes,
                                 records: batch.records,
+                                memory: wasm_memory_bytes(),
                             };
                             match encode_scans(&batch.scans) {
                                 Ok(bulk) => post(scope, &reply, Some(bulk)),
@@ -134,6 +135,11 @@ fn read(blob: &Blob, offset: u64, length: u64) -> Result<Vec<u8>, String> {
     let reader = FileReaderSync::new().map_err(describe)?;
     let buffer = reader.read_as_array_buffer(&piece).map_err(describe)?;
     Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+/// This instance's wasm memory, in bytes.
+fn wasm_memory_bytes() -> u64 {
+    core::arch::wasm32::memory_size::<0>() as u64 * 65536
 }
 
 fn describe(error: JsValue) -> String {

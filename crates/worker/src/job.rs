@@ -15,8 +15,9 @@ pub struct Batch {
     pub records: u64,
 }
 
-/// Scans chunks `first..end` of a file of `file_size` bytes. A chunk that cannot be read
-/// stops the job with the reader's message (the batches already sent stay valid).
+/// Scans chunks `first..end` of a file of `file_size` bytes, reading a batch of chunks at a
+/// time (one read per megabyte rather than per chunk). A piece that cannot be read stops the
+/// job with the reader's message (the batches already sent stay valid).
 pub fn scan_range(
     first: u64,
     end: u64,
@@ -24,21 +25,23 @@ pub fn scan_range(
     mut read: impl FnMut(u64, u64) -> Result<Vec<u8>, String>,
     mut emit: impl FnMut(Batch),
 ) -> Result<(), String> {
-    let mut batch = Batch::default();
-    for index in first..end {
+    let mut index = first;
+    while index < end {
+        let batch_end = end.min(index + BATCH_CHUNKS as u64);
         let offset = chunk_offset(index);
-        let length = CHUNK_SIZE.min(file_size.saturating_sub(offset));
+        let length = (chunk_offset(batch_end) - offset).min(file_size.saturating_sub(offset));
         let data = read(offset, length)?;
-        let scan = scan_chunk(index, &data);
-        batch.bytes += data.len() as u64;
-        batch.records += scan.records;
-        batch.scans.push(scan);
-        if batch.scans.len() == BATCH_CHUNKS {
-            emit(std::mem::take(&mut batch));
+        let mut batch = Batch::default();
+        for (number, chunk) in data.chunks(CHUNK_SIZE as usize).enumerate() {
+            let scan = scan_chunk(index + number as u64, chunk);
+            batch.bytes += chunk.len() as u64;
+            batch.records += scan.records;
+            batch.scans.push(scan);
         }
-    }
-    if !batch.scans.is_empty() {
-        emit(batch);
+        if !batch.scans.is_empty() {
+            emit(batch);
+        }
+        index = batch_end;
     }
     Ok(())
 }
@@ -115,6 +118,9 @@ mod tests {
             |_| batches += 1,
         );
         assert_eq!(outcome, Err("the file went away".to_string()));
-        assert_eq!(batches, 1, "the first full batch was sent before the error");
+        assert_eq!(
+            batches, 2,
+            "the batches read before the error (chunks 0 to 31) were sent"
+        );
     }
 }

@@ -1,0 +1,568 @@
+//! `logonscope bench FILE...`: times the native core on files held in memory and checks that
+//! every way of reading them gives the same report. The fast extraction on one thread is the
+//! timed figure (MB/s, records/s, seconds, peak RSS); the parallel path and the plain path (every
+//! record rendered by the `evtx` crate: the reference) are timed too and must give the identical
+//! `Report`, as must `FILE.expected.json` when the synthetic log writer left one beside the file.
+//! Any difference is printed loudly, naming the file, the two paths and the first differing
+//! session and field, and the command exits non-zero. `scripts/bench` reads its `--json` output.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use logonscope_core::report::Report;
+use logonscope_core::scan::{Extraction, scan_bytes_parallel, scan_bytes_with};
+use logonscope_core::{analyze, scan::ScannedFile};
+use serde_json::{Value, json};
+
+/// What `logonscope bench` was asked to do.
+pub struct BenchOptions {
+    /// Threads of the parallel path.
+    pub threads: usize,
+    /// Runs of the timed fast path; the best is reported (the first run also warms the page
+    /// cache and the allocator).
+    pub runs: usize,
+    /// Skip the plain path (it is several times slower): the parallel path and the expected
+    /// report are then checked against the fast one.
+    pub skip_plain: bool,
+    /// Print one JSON object on stdout (progress and verdicts go to stderr).
+    pub json: bool,
+}
+
+/// One path's time on one file.
+#[derive(Debug, Clone)]
+pub struct PathTiming {
+    pub seconds: f64,
+    pub mb_per_second: f64,
+    pub records_per_second: f64,
+}
+
+impl PathTiming {
+    fn new(seconds: f64, bytes: u64, records: u64) -> Self {
+        let per_second = |amount: f64| if seconds > 0.0 { amount / seconds } else { 0.0 };
+        PathTiming {
+            seconds,
+            mb_per_second: per_second(bytes as f64 / 1e6),
+            records_per_second: per_second(records as f64),
+        }
+    }
+
+    fn to_json(&self) -> Value {
+        json!({
+            "seconds": self.seconds,
+            "mb_per_second": self.mb_per_second,
+            "records_per_second": self.records_per_second,
+        })
+    }
+}
+
+/// The figures and verdicts of one file.
+#[derive(Debug, Clone)]
+pub struct FileBench {
+    pub file: String,
+    pub bytes: u64,
+    pub records: u64,
+    pub sessions: usize,
+    pub failures: usize,
+    /// Fast extraction, one thread, best of `runs`: scan plus analysis.
+    pub fast: PathTiming,
+    /// Of `fast.seconds`, the analysis (events to sessions) alone.
+    pub analyze_seconds: f64,
+    pub runs: usize,
+    /// VmHWM after the fast runs (the peak was reset before the file was read, when the
+    /// kernel allows it): the file's bytes in memory, the scan and the report.
+    pub peak_rss_bytes: Option<u64>,
+    pub parallel_threads: usize,
+    pub parallel: PathTiming,
+    /// `None` when skipped.
+    pub plain: Option<PathTiming>,
+    /// Whether FILE.expected.json was there to compare with.
+    pub expected_checked: bool,
+    /// Every difference found, in words; empty when all paths agree.
+    pub differences: Vec<String>,
+}
+
+impl FileBench {
+    fn to_json(&self) -> Value {
+        json!({
+            "file": self.file,
+            "bytes": self.bytes,
+            "records": self.records,
+            "sessions": self.sessions,
+            "failures": self.failures,
+            "fast": self.fast.to_json(),
+            "analyze_seconds": self.analyze_seconds,
+            "runs": self.runs,
+            "peak_rss_bytes": self.peak_rss_bytes,
+            "parallel_threads": self.parallel_threads,
+            "parallel": self.parallel.to_json(),
+            "plain": self.plain.as_ref().map(PathTiming::to_json),
+            "expected_checked": self.expected_checked,
+            "differences": self.differences,
+        })
+    }
+}
+
+/// Runs the benchmark on every file; `Ok(true)` when every check passed.
+pub fn bench(paths: &[PathBuf], options: &BenchOptions) -> Result<bool, String> {
+    let mut files = Vec::with_capacity(paths.len());
+    for path in paths {
+        let result = bench_file(path, options)?;
+        for difference in &result.differences {
+            eprintln!("logonscope bench: DIFFERENCE: {difference}");
+        }
+        if !options.json {
+            print_text(&result);
+        }
+        files.push(result);
+    }
+    let ok = files.iter().all(|f| f.differences.is_empty());
+    if options.json {
+        // One object: the verdict, and each file's figures. The process peak is VmHWM at
+        // the end (every path of every file).
+        let run = json!({
+            "ok": ok,
+            "threads": options.threads,
+            "files": files.iter().map(FileBench::to_json).collect::<Vec<_>>(),
+            "process_peak_rss_bytes": peak_rss_bytes(),
+        });
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{run}").map_err(|e| format!("could not write the result: {e}"))?;
+    }
+    if !ok {
+        eprintln!(
+            "logonscope bench: FAILED: the ways of reading gave different reports (see above)"
+        );
+    }
+    Ok(ok)
+}
+
+fn bench_file(path: &Path, options: &BenchOptions) -> Result<FileBench, String> {
+    let name = super::display_name(path);
+    let say = |what: &str| eprintln!("logonscope bench: {name}: {what}");
+    reset_peak_rss();
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let size = bytes.len() as u64;
+    let runs = options.runs.max(1);
+
+    say(&format!("fast extraction, 1 thread, best of {runs}"));
+    let mut best: Option<(f64, f64, Report)> = None;
+    for _ in 0..runs {
+        let started = Instant::now();
+        let scanned = scan_bytes_with(&name, &bytes, Extraction::Fast);
+        let scanned_at = Instant::now();
+        let report = analyze(vec![scanned]);
+        let seconds = started.elapsed().as_secs_f64();
+        let analyze_seconds = scanned_at.elapsed().as_secs_f64();
+        if best.as_ref().is_none_or(|(s, _, _)| seconds < *s) {
+            best = Some((seconds, analyze_seconds, report));
+        }
+    }
+    let peak_rss = peak_rss_bytes();
+    let Some((fast_seconds, analyze_seconds, fast)) = best else {
+        return Err("no run".to_string());
+    };
+    let records = records_of(&fast);
+
+    let mut differences = Vec::new();
+    let mut check = |label: &str, report: &Report, reference_label: &str, reference: &Report| {
+        if let Some(difference) = first_difference(report, reference) {
+            differences.push(format!(
+                "{name}: {label} and {reference_label} differ: {difference}"
+            ));
+        }
+    };
+    // Each report is compared as soon as it is made and then dropped: at most two reports
+    // (and the file) are held at once, which matters on a 4 GB log. Equal to the fast report,
+    // and the fast report equal to the plain one, is equal to the plain one.
+    let fast_label = "fast (1 thread)";
+    let threads = options.threads.max(1);
+    say(&format!("fast extraction, {threads} threads"));
+    let (parallel_seconds, parallel) =
+        timed(|| scan_bytes_parallel(&name, &bytes, threads, Extraction::Fast));
+    check(
+        &format!("parallel ({threads} threads)"),
+        &parallel,
+        fast_label,
+        &fast,
+    );
+    drop(parallel);
+
+    let plain = if options.skip_plain {
+        None
+    } else {
+        say("plain extraction (every record rendered), 1 thread");
+        Some(timed(|| scan_bytes_with(&name, &bytes, Extraction::Plain)))
+    };
+    drop(bytes);
+    let (reference_label, reference) = match &plain {
+        Some((_, report)) => {
+            check(fast_label, &fast, "plain (the reference)", report);
+            ("plain (the reference)", report)
+        }
+        None => (fast_label, &fast),
+    };
+    let expected_path = PathBuf::from(format!("{}.expected.json", path.display()));
+    let expected_checked = expected_path.is_file();
+    if expected_checked {
+        say(&format!("comparing with {}", expected_path.display()));
+        match read_report(&expected_path) {
+            Ok(expected) => check(
+                reference_label,
+                reference,
+                "the expected report of the synthetic log",
+                &expected,
+            ),
+            Err(e) => differences.push(format!("{name}: {e}")),
+        }
+    }
+    let (sessions, failures) = (fast.sessions.len(), fast.failures.len());
+
+    Ok(FileBench {
+        file: name.clone(),
+        bytes: size,
+        records,
+        sessions,
+        failures,
+        fast: PathTiming::new(fast_seconds, size, records),
+        analyze_seconds,
+        runs,
+        peak_rss_bytes: peak_rss,
+        parallel_threads: threads,
+        parallel: PathTiming::new(parallel_seconds, size, records),
+        plain: plain
+            .as_ref()
+            .map(|(seconds, _)| PathTiming::new(*seconds, size, records)),
+        expected_checked,
+        differences,
+    })
+}
+
+/// Scans with `scan`, analyses, and gives the time of both with the report.
+fn timed(scan: impl FnOnce() -> ScannedFile) -> (f64, Report) {
+    let started = Instant::now();
+    let report = analyze(vec![scan()]);
+    (started.elapsed().as_secs_f64(), report)
+}
+
+fn records_of(report: &Report) -> u64 {
+    report.files.iter().map(|f| f.records).sum()
+}
+
+fn read_report(path: &Path) -> Result<Report, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_reader(std::io::BufReader::new(file))
+        .map_err(|e| format!("{}: not a report: {e}", path.display()))
+}
+
+fn print_text(result: &FileBench) {
+    let timing = |label: &str, t: &PathTiming| {
+        println!(
+            "  {label:<28} {:>9.3} s {:>9.1} MB/s {:>12.0} records/s",
+            t.seconds, t.mb_per_second, t.records_per_second
+        )
+    };
+    println!(
+        "{}: {:.1} MB, {} records, {} sessions, {} failed logons",
+        result.file,
+        result.bytes as f64 / 1e6,
+        result.records,
+        result.sessions,
+        result.failures
+    );
+    timing(
+        &format!("fast, 1 thread (best of {})", result.runs),
+        &result.fast,
+    );
+    println!(
+        "  {:<28} {:>9.3} s",
+        "  of which analysis", result.analyze_seconds
+    );
+    timing(
+        &format!("fast, {} threads", result.parallel_threads),
+        &result.parallel,
+    );
+    if let Some(plain) = &result.plain {
+        timing("plain, 1 thread", plain);
+    }
+    match result.peak_rss_bytes {
+        Some(bytes) => println!(
+            "  {:<28} {:>9.1} MB (the file is held in memory)",
+            "peak RSS after fast runs",
+            bytes as f64 / 1e6
+        ),
+        None => println!("  {:<28} {:>9}", "peak RSS after fast runs", "n/a"),
+    }
+    let verdict = if result.differences.is_empty() {
+        let mut agree = vec!["fast", "parallel"];
+        if result.plain.is_some() {
+            agree.push("plain");
+        }
+        if result.expected_checked {
+            agree.push("expected.json");
+        }
+        format!("identical reports ({})", agree.join(", "))
+    } else {
+        format!("{} DIFFERENCE(S)", result.differences.len())
+    };
+    println!("  {:<28} {verdict}", "check");
+}
+
+/// VmHWM of this process (`/proc/self/status`), in bytes; `None` where there is no procfs.
+pub fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.trim().strip_suffix("kB"))
+        .and_then(|kb| kb.trim().parse::<u64>().ok())
+        .map(|kb| kb * 1024)
+}
+
+/// Resets VmHWM to the current RSS (Linux 4.0+), so that each file's peak is its own. Where
+/// that is refused the peak only grows, which the figures then say by being the larger one.
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// Where two reports first differ, in words (`None` when they are equal). The order of the
+/// checks is that of `tests/roundtrip.rs` (files, session count, each session, failures,
+/// warnings), but instead of stopping at an assertion it names the first differing session or
+/// failure (by its place and key) and its first differing field with both values.
+pub fn first_difference(actual: &Report, reference: &Report) -> Option<String> {
+    if actual == reference {
+        return None;
+    }
+    if actual.files != reference.files {
+        return Some(list_difference(
+            "file",
+            &actual.files,
+            &reference.files,
+            |f| f.name.clone(),
+            |f| serde_json::to_value(f),
+        ));
+    }
+    if actual.sessions.len() != reference.sessions.len() {
+        let first = actual
+            .sessions
+            .iter()
+            .zip(&reference.sessions)
+            .position(|(a, r)| a != r);
+        let place = match first {
+            Some(index) => format!(
+                "; first differing session at #{index}: {}",
+                element_difference(
+                    serde_json::to_value(&actual.sessions[index]),
+                    serde_json::to_value(&reference.sessions[index]),
+                    &session_key(&reference.sessions[index])
+                )
+            ),
+            None => String::new(),
+        };
+        return Some(format!(
+            "{} sessions against {}{place}",
+            actual.sessions.len(),
+            reference.sessions.len()
+        ));
+    }
+    if actual.sessions != reference.sessions {
+        return Some(list_difference(
+            "session",
+            &actual.sessions,
+            &reference.sessions,
+            session_key,
+            |s| serde_json::to_value(s),
+        ));
+    }
+    if actual.failures != reference.failures {
+        return Some(list_difference(
+            "failed logon",
+            &actual.failures,
+            &reference.failures,
+            |f| format!("computer {}, record {}", f.computer, f.record_id),
+            |f| serde_json::to_value(f),
+        ));
+    }
+    Some(list_difference(
+        "warning",
+        &actual.warnings,
+        &reference.warnings,
+        |w| format!("{:?}", w.kind),
+        |w| serde_json::to_value(w),
+    ))
+}
+
+fn session_key(session: &logonscope_core::report::Session) -> String {
+    format!(
+        "computer {}, logon id {}, start {}",
+        session.computer,
+        session.logon_id,
+        session
+            .start
+            .as_ref()
+            .map_or_else(|| "none".to_string(), |t| t.to_string())
+    )
+}
+
+/// The first differing element of two lists (or their lengths), named by `key`; `value`
+/// gives an element's fields (its JSON form).
+fn list_difference<T: PartialEq>(
+    what: &str,
+    actual: &[T],
+    reference: &[T],
+    key: impl Fn(&T) -> String,
+    value: impl Fn(&T) -> serde_json::Result<Value>,
+) -> String {
+    match actual.iter().zip(reference).position(|(a, r)| a != r) {
+        Some(index) => format!(
+            "{what} #{index}: {}",
+            element_difference(
+                value(&actual[index]),
+                value(&reference[index]),
+                &key(&reference[index])
+            )
+        ),
+        None => format!("{} {what}s against {}", actual.len(), reference.len()),
+    }
+}
+
+/// `(key): field `f`: X against Y` for the first field (in name order) that differs.
+fn element_difference(
+    actual: serde_json::Result<Value>,
+    reference: serde_json::Result<Value>,
+    key: &str,
+) -> String {
+    let (Ok(actual), Ok(reference)) = (actual, reference) else {
+        return format!("({key}) differs");
+    };
+    if let (Value::Object(a), Value::Object(r)) = (&actual, &reference) {
+        let names = r.keys().chain(a.keys().filter(|k| !r.contains_key(*k)));
+        for field in names {
+            let (left, right) = (a.get(field), r.get(field));
+            if left != right {
+                return format!(
+                    "({key}) field `{field}`: {} against {}",
+                    shown(left),
+                    shown(right)
+                );
+            }
+        }
+    }
+    format!(
+        "({key}) {} against {}",
+        shown(Some(&actual)),
+        shown(Some(&reference))
+    )
+}
+
+/// A value for a message: JSON, cut short (event data can be long, and is shown escaped).
+fn shown(value: Option<&Value>) -> String {
+    const LIMIT: usize = 200;
+    let text = value.map_or_else(|| "(missing)".to_string(), Value::to_string);
+    if text.chars().count() > LIMIT {
+        let cut: String = text.chars().take(LIMIT).collect();
+        format!("{cut}…")
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use logonscope_core::report::{FileSummary, Session};
+
+    fn report_of(bytes: &[u8]) -> Report {
+        analyze(vec![scan_bytes_with("a.evtx", bytes, Extraction::Fast)])
+    }
+
+    fn synthetic() -> Report {
+        let options = logonscope_synth::SynthOptions {
+            sessions: 60,
+            computers: 2,
+            seed: 9,
+        };
+        let (cursor, _) = logonscope_synth::write_log(
+            "a.evtx",
+            std::io::Cursor::new(Vec::new()),
+            &options,
+            |_| {},
+        )
+        .expect("writes");
+        report_of(&cursor.into_inner())
+    }
+
+    #[test]
+    fn equal_reports_have_no_difference() {
+        let report = synthetic();
+        assert_eq!(first_difference(&report, &report.clone()), None);
+    }
+
+    #[test]
+    fn names_the_session_and_the_field() {
+        let reference = synthetic();
+        let mut changed = reference.clone();
+        let index = 7;
+        changed.sessions[index].user = Some("mallory".to_string());
+        let message = first_difference(&changed, &reference).expect("a difference");
+        assert!(message.starts_with("session #7: "), "{message}");
+        assert!(
+            message.contains(&format!("logon id {}", reference.sessions[index].logon_id)),
+            "{message}"
+        );
+        assert!(message.contains("field `user`"), "{message}");
+        assert!(message.contains("\"mallory\""), "{message}");
+    }
+
+    #[test]
+    fn names_a_missing_session() {
+        let reference = synthetic();
+        let mut changed = reference.clone();
+        changed.sessions.remove(3);
+        let message = first_difference(&changed, &reference).expect("a difference");
+        assert!(
+            message.starts_with(&format!(
+                "{} sessions against {}",
+                reference.sessions.len() - 1,
+                reference.sessions.len()
+            )),
+            "{message}"
+        );
+        assert!(message.contains("session at #3"), "{message}");
+    }
+
+    #[test]
+    fn names_files_failures_and_warnings() {
+        let reference = synthetic();
+        let mut files = reference.clone();
+        files.files[0] = FileSummary {
+            records: files.files[0].records + 1,
+            ..files.files[0].clone()
+        };
+        let message = first_difference(&files, &reference).expect("a difference");
+        assert!(message.contains("file #0"), "{message}");
+        assert!(message.contains("field `records`"), "{message}");
+
+        let mut failures = reference.clone();
+        failures.failures[0].status = Some("0xdeadbeef".to_string());
+        let message = first_difference(&failures, &reference).expect("a difference");
+        assert!(message.starts_with("failed logon #0"), "{message}");
+        assert!(message.contains("field `status`"), "{message}");
+
+        let mut warnings = reference.clone();
+        warnings.warnings.clear();
+        let message = first_difference(&warnings, &reference).expect("a difference");
+        assert!(message.contains("warnings against"), "{message}");
+    }
+
+    #[test]
+    fn long_values_are_cut() {
+        let reference = synthetic();
+        let mut changed = reference.clone();
+        let long: String = "x".repeat(10_000);
+        let session: &mut Session = &mut changed.sessions[0];
+        session.process_name = Some(long);
+        let message = first_difference(&changed, &reference).expect("a difference");
+        assert!(message.len() < 1_000, "{} chars", message.len());
+    }
+}

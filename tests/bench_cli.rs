@@ -1,0 +1,129 @@
+//! `logonscope bench` as `scripts/bench` runs it: on a synthetic log it prints one JSON object
+//! with its figures and the verdict that every path agrees with the others and with the
+//! expected report; when the expected report differs, it names the file, the paths, the
+//! session and the field, and exits non-zero.
+
+mod common;
+
+use common::{logonscope, scratch};
+use serde_json::Value;
+
+fn synthetic_log(test: &str) -> std::path::PathBuf {
+    let dir = scratch(test);
+    let log = dir.join("bench.evtx");
+    let output = logonscope(&[
+        "synth",
+        "--out",
+        log.to_str().unwrap(),
+        "--sessions",
+        "300",
+        "--computers",
+        "2",
+        "--seed",
+        "5",
+    ]);
+    assert!(output.status.success(), "{:?}", output);
+    log
+}
+
+#[test]
+fn agreeing_paths_give_figures_and_success() {
+    let log = synthetic_log("bench_agreeing");
+    let output = logonscope(&[
+        "bench",
+        "--json",
+        "--runs",
+        "2",
+        "--threads",
+        "3",
+        log.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let run: Value = serde_json::from_slice(&output.stdout).expect("one JSON object");
+    assert_eq!(run["ok"], true);
+    assert_eq!(run["threads"], 3);
+    let file = &run["files"][0];
+    assert_eq!(file["file"], "bench.evtx");
+    assert_eq!(
+        file["bytes"],
+        std::fs::metadata(&log).unwrap().len(),
+        "{file}"
+    );
+    assert_eq!(file["expected_checked"], true);
+    assert_eq!(file["differences"], serde_json::json!([]));
+    assert_eq!(file["runs"], 2);
+    assert_eq!(file["parallel_threads"], 3);
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{}.expected.json", log.display())).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        file["sessions"],
+        expected["sessions"].as_array().unwrap().len()
+    );
+    assert_eq!(file["records"], expected["files"][0]["records"]);
+    for path in ["fast", "parallel", "plain"] {
+        assert!(file[path]["seconds"].as_f64().unwrap() > 0.0, "{path}");
+        assert!(
+            file[path]["mb_per_second"].as_f64().unwrap() > 0.0,
+            "{path}"
+        );
+    }
+    assert!(file["peak_rss_bytes"].as_u64().unwrap() > file["bytes"].as_u64().unwrap());
+}
+
+#[test]
+fn text_output_and_skipping_the_plain_path() {
+    let log = synthetic_log("bench_text");
+    let output = logonscope(&["bench", "--skip-plain", log.to_str().unwrap()]);
+    assert!(output.status.success());
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("bench.evtx:"), "{text}");
+    assert!(text.contains("MB/s"), "{text}");
+    assert!(!text.contains("plain, 1 thread"), "{text}");
+    assert!(
+        text.contains("identical reports (fast, parallel, expected.json)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_difference_is_named_and_fails() {
+    let log = synthetic_log("bench_difference");
+    let expected_path = format!("{}.expected.json", log.display());
+    let mut expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(&expected_path).unwrap()).unwrap();
+    let logon_id = expected["sessions"][5]["logon_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    expected["sessions"][5]["user"] = Value::from("mallory");
+    std::fs::write(&expected_path, expected.to_string()).unwrap();
+
+    let output = logonscope(&["bench", "--json", log.to_str().unwrap()]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("DIFFERENCE: bench.evtx: plain"), "{stderr}");
+    assert!(stderr.contains("expected report"), "{stderr}");
+    assert!(stderr.contains("session #5"), "{stderr}");
+    assert!(stderr.contains(&logon_id), "{stderr}");
+    assert!(stderr.contains("field `user`"), "{stderr}");
+    assert!(stderr.contains("\"mallory\""), "{stderr}");
+    assert!(stderr.contains("FAILED"), "{stderr}");
+    let run: Value = serde_json::from_slice(&output.stdout).expect("still one JSON object");
+    assert_eq!(run["ok"], false);
+    assert_eq!(
+        run["files"][0]["differences"].as_array().unwrap().len(),
+        1,
+        "{run}"
+    );
+}
+
+#[test]
+fn a_missing_file_is_an_error() {
+    let dir = scratch("bench_missing");
+    let output = logonscope(&["bench", dir.join("nothing.evtx").to_str().unwrap()]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("nothing.evtx"));
+}
