@@ -27,7 +27,13 @@ pub fn analyze(files: Vec<ScannedFile>) -> Report {
         }
         report.files.push(file.summary);
         file_warnings.extend(file.warnings);
-        events.extend(file.events);
+        // The first file's events are taken as they are: copying them would double the
+        // memory a big log needs.
+        if events.is_empty() {
+            events = file.events;
+        } else {
+            events.extend(file.events);
+        }
     }
     let rebuilt = reconstruct(events);
     report.sessions = rebuilt.sessions;

@@ -30,30 +30,46 @@ pub struct Reconstruction {
 
 /// Applies the rules to events of any number of computers and files, in any order.
 pub fn reconstruct(events: impl IntoIterator<Item = Event>) -> Reconstruction {
-    let mut by_computer: BTreeMap<String, Vec<Event>> = BTreeMap::new();
-    for event in events {
-        match by_computer.get_mut(&event.header.computer) {
-            Some(events) => events.push(event),
-            None => {
-                by_computer.insert(event.header.computer.clone(), vec![event]);
-            }
+    // One vector, sorted in place by (computer, time, record id) and read once: a big log's
+    // events are most of the page's memory, so they are not copied into one vector per
+    // computer. (Collecting a vector's own iterator reuses its memory.)
+    let mut events: Vec<Event> = events.into_iter().collect();
+    let mut computers: BTreeMap<String, u32> = BTreeMap::new();
+    for event in &events {
+        if !computers.contains_key(&event.header.computer) {
+            computers.insert(event.header.computer.clone(), 0);
         }
     }
+    for (rank, place) in computers.values_mut().enumerate() {
+        *place = rank as u32;
+    }
+    // Stable: events that tie keep the order they came in (the first copy of a record wins).
+    events.sort_by_cached_key(|e| {
+        let rank = computers
+            .get(&e.header.computer)
+            .copied()
+            .unwrap_or(u32::MAX);
+        (rank, e.header.time, e.header.record_id)
+    });
+    drop_duplicates(&mut events);
     let mut result = Reconstruction::default();
-    for (computer, mut events) in by_computer {
-        events.sort_by_key(|e| (e.header.time, e.header.record_id));
-        drop_duplicates(&mut events);
-        let mut replay = ComputerReplay::new(computer);
-        for event in events {
+    let mut replay: Option<ComputerReplay> = None;
+    for event in events {
+        if replay
+            .as_ref()
+            .is_none_or(|replay| replay.computer != event.header.computer)
+        {
+            if let Some(done) = replay.take() {
+                done.finish(&mut result);
+            }
+            replay = Some(ComputerReplay::new(event.header.computer.clone()));
+        }
+        if let Some(replay) = replay.as_mut() {
             replay.apply(event, &mut result);
         }
-        replay.end_of_input();
-        // A stable sort: sessions that tie (orphans of one logon id) stay in processing
-        // order. Computers come in order already (the map's), so sorting each one's
-        // sessions sorts them all by (computer, start, logon id).
-        let mut sessions = replay.sessions;
-        sessions.sort_by_cached_key(|s| (s.start, logon_id_value(s)));
-        result.sessions.extend(sessions);
+    }
+    if let Some(done) = replay {
+        done.finish(&mut result);
     }
     for session in &mut result.sessions {
         session.duration_seconds = match (session.start, session.end) {
@@ -64,19 +80,19 @@ pub fn reconstruct(events: impl IntoIterator<Item = Event>) -> Reconstruction {
     result
 }
 
-/// Keeps the first of events that are one record read twice (the same channel, record id,
-/// time and event id: overlapping exports of one log). `events` are one computer's, sorted by
-/// (time, record id), so copies are in the same run of equal (time, record id).
+/// Keeps the first of events that are one record read twice (the same computer, channel,
+/// record id, time and event id: overlapping exports of one log). `events` are sorted by
+/// (computer, time, record id), so copies are in the same run of equal (computer, time,
+/// record id).
 fn drop_duplicates(events: &mut Vec<Event>) {
-    // In place (kept events move to the front), since a big log's events are most of the
-    // page's memory.
+    // In place (kept events move to the front).
     let mut kept = 0;
     let mut run_start = 0;
     for index in 0..events.len() {
         let h = &events[index].header;
         let new_run = kept == 0 || {
             let last = &events[kept - 1].header;
-            last.time != h.time || last.record_id != h.record_id
+            last.time != h.time || last.record_id != h.record_id || last.computer != h.computer
         };
         if new_run {
             run_start = kept;
@@ -313,6 +329,17 @@ impl ComputerReplay {
     }
 
     /// Rule 6.
+    /// Ends the replay: sessions still open stay open (or end at a 4647), and the sessions
+    /// join the result sorted by (start, logon id). Sorting each computer's sessions sorts them
+    /// all by (computer, start, logon id), since computers come in order. The sort is stable:
+    /// sessions that tie (orphans of one logon id) stay in processing order.
+    fn finish(mut self, out: &mut Reconstruction) {
+        self.end_of_input();
+        let mut sessions = self.sessions;
+        sessions.sort_by_cached_key(|s| (s.start, logon_id_value(s)));
+        out.sessions.extend(sessions);
+    }
+
     fn end_of_input(&mut self) {
         for (_, index) in self.open.drain() {
             let session = &mut self.sessions[index];

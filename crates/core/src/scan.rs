@@ -428,6 +428,9 @@ impl FileScan {
             });
         }
         let mut ids_by_origin: BTreeMap<(String, String), Vec<(u64, Timestamp)>> = BTreeMap::new();
+        // Sized once: a big log's events are most of the page's memory.
+        file.events
+            .reserve_exact(self.chunks.iter().map(|c| c.events.len()).sum());
         for chunk in self.chunks {
             file.summary.records += chunk.records;
             file.events.extend(chunk.events);
