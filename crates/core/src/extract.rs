@@ -249,14 +249,8 @@ pub fn record_stamp(
     header_time: Timestamp,
 ) -> RecordStamp {
     RecordStamp {
-        computer: record
-            .system(SystemField::Computer)
-            .map(Cow::into_owned)
-            .unwrap_or_default(),
-        channel: record
-            .system(SystemField::Channel)
-            .map(Cow::into_owned)
-            .unwrap_or_default(),
+        computer: system_text(record, SystemField::Computer),
+        channel: system_text(record, SystemField::Channel),
         record_id: record.record_id().unwrap_or(header_id),
         time: record.time_created().flatten().unwrap_or(header_time),
     }
@@ -293,14 +287,8 @@ pub fn extract(
         }
     };
     let header = EventHeader {
-        computer: record
-            .system(SystemField::Computer)
-            .map(Cow::into_owned)
-            .unwrap_or_default(),
-        channel: record
-            .system(SystemField::Channel)
-            .map(Cow::into_owned)
-            .unwrap_or_default(),
+        computer: system_text(record, SystemField::Computer),
+        channel: system_text(record, SystemField::Channel),
         record_id,
         time,
         event_id,
@@ -410,6 +398,14 @@ pub fn extract(
         _ => return Ok(None),
     };
     Ok(Some(Event { header, kind }))
+}
+
+/// A System value as text, empty when missing.
+fn system_text(record: &(impl RecordValues + ?Sized), field: SystemField) -> String {
+    record
+        .system(field)
+        .map(Cow::into_owned)
+        .unwrap_or_default()
 }
 
 /// The provider whose records of this event id are events of interest, if any.

@@ -34,46 +34,47 @@ const RECORD_MAGIC: &[u8; 4] = b"\x2a\x2a\x00\x00";
 const RECORD_HEADER_SIZE: usize = 24;
 
 /// BinXML tokens (MS-EVEN6 2.2.12); `MORE` is the flag of "attributes follow" / "more
-/// attributes follow".
-mod token {
-    pub(super) const EOF: u8 = 0x00;
-    pub(super) const OPEN_START_ELEMENT: u8 = 0x01;
-    pub(super) const CLOSE_START_ELEMENT: u8 = 0x02;
-    pub(super) const CLOSE_EMPTY_ELEMENT: u8 = 0x03;
-    pub(super) const END_ELEMENT: u8 = 0x04;
-    pub(super) const VALUE: u8 = 0x05;
-    pub(super) const ATTRIBUTE: u8 = 0x06;
-    pub(super) const TEMPLATE_INSTANCE: u8 = 0x0c;
-    pub(super) const NORMAL_SUBSTITUTION: u8 = 0x0d;
-    pub(super) const OPTIONAL_SUBSTITUTION: u8 = 0x0e;
-    pub(super) const FRAGMENT_HEADER: u8 = 0x0f;
-    pub(super) const MORE: u8 = 0x40;
+/// attributes follow". (The synthetic log writer writes with these too.)
+pub mod token {
+    pub const EOF: u8 = 0x00;
+    pub const OPEN_START_ELEMENT: u8 = 0x01;
+    pub const CLOSE_START_ELEMENT: u8 = 0x02;
+    pub const CLOSE_EMPTY_ELEMENT: u8 = 0x03;
+    pub const END_ELEMENT: u8 = 0x04;
+    pub const VALUE: u8 = 0x05;
+    pub const ATTRIBUTE: u8 = 0x06;
+    pub const TEMPLATE_INSTANCE: u8 = 0x0c;
+    pub const NORMAL_SUBSTITUTION: u8 = 0x0d;
+    pub const OPTIONAL_SUBSTITUTION: u8 = 0x0e;
+    pub const FRAGMENT_HEADER: u8 = 0x0f;
+    pub const MORE: u8 = 0x40;
 }
 
-/// Substitution value types (MS-EVEN6 2.2.18) that the fast way reads.
-mod value {
-    pub(super) const NULL: u8 = 0x00;
-    pub(super) const STRING: u8 = 0x01;
-    pub(super) const INT8: u8 = 0x03;
-    pub(super) const UINT8: u8 = 0x04;
-    pub(super) const INT16: u8 = 0x05;
-    pub(super) const UINT16: u8 = 0x06;
-    pub(super) const INT32: u8 = 0x07;
-    pub(super) const UINT32: u8 = 0x08;
-    pub(super) const INT64: u8 = 0x09;
-    pub(super) const UINT64: u8 = 0x0a;
-    pub(super) const REAL32: u8 = 0x0b;
-    pub(super) const REAL64: u8 = 0x0c;
-    pub(super) const BOOL: u8 = 0x0d;
-    pub(super) const BINARY: u8 = 0x0e;
-    pub(super) const GUID: u8 = 0x0f;
-    pub(super) const SIZE_T: u8 = 0x10;
-    pub(super) const FILETIME: u8 = 0x11;
-    pub(super) const SYSTIME: u8 = 0x12;
-    pub(super) const SID: u8 = 0x13;
-    pub(super) const HEX_INT32: u8 = 0x14;
-    pub(super) const HEX_INT64: u8 = 0x15;
-    pub(super) const BIN_XML: u8 = 0x21;
+/// Substitution value types (MS-EVEN6 2.2.18) that the fast way reads (and the synthetic log
+/// writer writes).
+pub mod value {
+    pub const NULL: u8 = 0x00;
+    pub const STRING: u8 = 0x01;
+    pub const INT8: u8 = 0x03;
+    pub const UINT8: u8 = 0x04;
+    pub const INT16: u8 = 0x05;
+    pub const UINT16: u8 = 0x06;
+    pub const INT32: u8 = 0x07;
+    pub const UINT32: u8 = 0x08;
+    pub const INT64: u8 = 0x09;
+    pub const UINT64: u8 = 0x0a;
+    pub const REAL32: u8 = 0x0b;
+    pub const REAL64: u8 = 0x0c;
+    pub const BOOL: u8 = 0x0d;
+    pub const BINARY: u8 = 0x0e;
+    pub const GUID: u8 = 0x0f;
+    pub const SIZE_T: u8 = 0x10;
+    pub const FILETIME: u8 = 0x11;
+    pub const SYSTIME: u8 = 0x12;
+    pub const SID: u8 = 0x13;
+    pub const HEX_INT32: u8 = 0x14;
+    pub const HEX_INT64: u8 = 0x15;
+    pub const BIN_XML: u8 = 0x21;
 }
 
 /// FILETIME of 10000-01-01: `evtx` writes years modulo 10,000, so later times are not read

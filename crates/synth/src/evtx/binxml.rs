@@ -15,22 +15,8 @@ use std::io;
 use super::values::{invalid_input, put_utf16, value_type};
 use super::{Payload, Record, Value};
 
-/// BinXML tokens (MS-EVEN6 2.2.12).
-mod token {
-    pub(super) const EOF: u8 = 0x00;
-    pub(super) const OPEN_START_ELEMENT: u8 = 0x01;
-    pub(super) const CLOSE_START_ELEMENT: u8 = 0x02;
-    pub(super) const CLOSE_EMPTY_ELEMENT: u8 = 0x03;
-    pub(super) const END_ELEMENT: u8 = 0x04;
-    pub(super) const VALUE: u8 = 0x05;
-    pub(super) const ATTRIBUTE: u8 = 0x06;
-    pub(super) const TEMPLATE_INSTANCE: u8 = 0x0c;
-    pub(super) const NORMAL_SUBSTITUTION: u8 = 0x0d;
-    pub(super) const OPTIONAL_SUBSTITUTION: u8 = 0x0e;
-    pub(super) const FRAGMENT_HEADER: u8 = 0x0f;
-    /// Set on an element start that has attributes, and on an attribute that others follow.
-    pub(super) const MORE: u8 = 0x40;
-}
+/// BinXML tokens (MS-EVEN6 2.2.12), as the core's reader knows them.
+use logonscope_core::template::token;
 
 /// A fragment header: its token, BinXML version 1.1, no flags.
 const FRAGMENT_HEADER: [u8; 4] = [token::FRAGMENT_HEADER, 1, 1, 0];

@@ -8,20 +8,8 @@ use std::io;
 
 use super::Value;
 
-/// Value types (MS-EVEN6 3.1.4.7.3, numbered as in libevtx's documentation).
-pub(crate) mod value_type {
-    pub(crate) const NULL: u8 = 0x00;
-    pub(crate) const STRING: u8 = 0x01;
-    pub(crate) const UINT8: u8 = 0x04;
-    pub(crate) const UINT16: u8 = 0x06;
-    pub(crate) const UINT32: u8 = 0x08;
-    pub(crate) const UINT64: u8 = 0x0a;
-    pub(crate) const GUID: u8 = 0x0f;
-    pub(crate) const FILETIME: u8 = 0x11;
-    pub(crate) const SID: u8 = 0x13;
-    pub(crate) const HEX_INT32: u8 = 0x14;
-    pub(crate) const HEX_INT64: u8 = 0x15;
-}
+/// Value types (MS-EVEN6 2.2.18), as the core's reader knows them.
+pub(crate) use logonscope_core::template::value as value_type;
 
 /// The most sub-authorities a SID holds (MS-DTYP 2.4.2.2).
 const MAX_SUB_AUTHORITIES: u8 = 15;
