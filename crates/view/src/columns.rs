@@ -253,27 +253,31 @@ fn session_ranks<'a>(
     index: &'a SessionIndex,
     column: Column,
 ) -> impl Fn(u32) -> Option<u64> + 'a {
-    let profile_ranks: Option<Vec<Option<u64>>> = is_profile_column(column).then(|| {
-        let representatives = index.representatives();
-        if is_text_column(column) {
-            text_ranks(
-                sessions,
-                representatives,
-                |s| text_of(column, s),
-                |key| text_parts(column, key),
-            )
-        } else {
-            let end_reasons = end_reasons_by_title();
-            representatives
-                .iter()
-                .map(|&i| number_of(column, &sessions[i as usize], &end_reasons))
-                .collect()
-        }
-    });
+    let profile_ranks: Option<Vec<Option<u64>>> =
+        is_profile_column(column).then(|| profile_ranks(sessions, index, column));
     let profile_of = index.profile_of();
     move |session| match &profile_ranks {
         Some(ranks) => ranks[profile_of[session as usize] as usize],
         None => indexed_number(index, column, session),
+    }
+}
+
+/// The rank of each profile of `index` in `column`, a column whose cells a profile decides.
+fn profile_ranks(sessions: &[Session], index: &SessionIndex, column: Column) -> Vec<Option<u64>> {
+    let representatives = index.representatives();
+    if is_text_column(column) {
+        text_ranks(
+            sessions,
+            representatives,
+            |s| text_of(column, s),
+            |key| text_parts(column, key),
+        )
+    } else {
+        let end_reasons = end_reasons_by_title();
+        representatives
+            .iter()
+            .map(|&i| number_of(column, &sessions[i as usize], &end_reasons))
+            .collect()
     }
 }
 
@@ -390,20 +394,7 @@ fn sort_indices(
     let ranks: Vec<Option<u64>> = match index {
         Some(index) if is_profile_column(column) => {
             // Rank the profiles, then look each session's profile up.
-            let representatives = index.representatives();
-            let profile_ranks: Vec<Option<u64>> = if is_text_column(column) {
-                text_ranks(
-                    sessions,
-                    representatives,
-                    |s| text_of(column, s),
-                    |key| text_parts(column, key),
-                )
-            } else {
-                representatives
-                    .iter()
-                    .map(|&i| number(&sessions[i as usize]))
-                    .collect()
-            };
+            let profile_ranks = profile_ranks(sessions, index, column);
             let profile_of = index.profile_of();
             indices
                 .iter()
