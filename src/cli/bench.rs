@@ -503,7 +503,7 @@ mod tests {
         let reference = synthetic();
         let mut changed = reference.clone();
         let index = 7;
-        changed.sessions[index].user = Some("mallory".to_string());
+        changed.sessions[index].user = Some("mallory".into());
         let message = first_difference(&changed, &reference).expect("a difference");
         assert!(message.starts_with("session #7: "), "{message}");
         assert!(
@@ -544,7 +544,7 @@ mod tests {
         assert!(message.contains("field `records`"), "{message}");
 
         let mut failures = reference.clone();
-        failures.failures[0].status = Some("0xdeadbeef".to_string());
+        failures.failures[0].status = Some("0xdeadbeef".into());
         let message = first_difference(&failures, &reference).expect("a difference");
         assert!(message.starts_with("failed logon #0"), "{message}");
         assert!(message.contains("field `status`"), "{message}");
@@ -561,7 +561,7 @@ mod tests {
         let mut changed = reference.clone();
         let long: String = "x".repeat(10_000);
         let session: &mut Session = &mut changed.sessions[0];
-        session.process_name = Some(long);
+        session.process_name = Some(long.into());
         let message = first_difference(&changed, &reference).expect("a difference");
         assert!(message.len() < 1_000, "{} chars", message.len());
     }

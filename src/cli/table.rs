@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use logonscope_core::catalog;
 use logonscope_core::export::is_active_char;
 use logonscope_core::report::{Report, Session};
+use logonscope_core::text::Text;
 use logonscope_core::time::clock_duration;
 
 /// Longest a cell may be before it is cut with `…`.
@@ -25,10 +26,10 @@ pub fn terminal_safe(value: &str) -> String {
     out
 }
 
-fn account(domain: &Option<String>, user: &Option<String>) -> String {
+fn account(domain: &Option<Text>, user: &Option<Text>) -> String {
     match (domain, user) {
         (Some(d), Some(u)) => format!("{d}\\{u}"),
-        (None, Some(u)) => u.clone(),
+        (None, Some(u)) => u.to_string(),
         _ => "-".to_string(),
     }
 }
@@ -39,8 +40,8 @@ fn or_dash<T: ToString>(value: &Option<T>) -> String {
 
 fn session_cells(s: &Session) -> Vec<String> {
     let source = match (&s.source_ip, &s.workstation) {
-        (Some(ip), _) => ip.clone(),
-        (None, Some(ws)) => ws.clone(),
+        (Some(ip), _) => ip.to_string(),
+        (None, Some(ws)) => ws.to_string(),
         (None, None) => "-".to_string(),
     };
     let logon_type = match (s.logon_type, &s.logon_type_name) {
@@ -49,7 +50,7 @@ fn session_cells(s: &Session) -> Vec<String> {
         (None, _) => "-".to_string(),
     };
     vec![
-        s.computer.clone(),
+        s.computer.to_string(),
         s.logon_id.clone(),
         account(&s.domain, &s.user),
         logon_type,
@@ -115,7 +116,7 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
             .iter()
             .map(|f| {
                 vec![
-                    f.computer.clone(),
+                    f.computer.to_string(),
                     f.time.to_string(),
                     account(&f.domain, &f.user),
                     or_dash(&f.logon_type),

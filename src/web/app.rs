@@ -377,8 +377,14 @@ fn LoadFigures(stats: LoadStats) -> impl IntoView {
             data-bytes=stats.bytes.to_string()
             data-records=stats.records.to_string()
             data-millis=format!("{:.0}", stats.millis)
+            data-read-millis=format!("{:.0}", stats.read_millis)
+            data-worker-read-millis=format!("{:.0}", stats.worker_read_millis)
+            data-worker-scan-millis=format!("{:.0}", stats.worker_scan_millis)
+            data-merge-millis=format!("{:.0}", stats.merge_millis)
             data-workers=stats.workers.to_string()
             data-wasm-peak-bytes=stats.wasm_peak_bytes.to_string()
+            data-worker-wasm-bytes=stats.worker_wasm_bytes.to_string()
+            data-page-wasm-read-bytes=stats.page_wasm_read_bytes.to_string()
         >
             {text}
         </span>

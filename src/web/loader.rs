@@ -19,6 +19,7 @@ use logonscope_core::raw::RawRecord;
 use logonscope_core::scan::{
     FileError, FileScan, HEADER_PROBE_SIZE, ScannedFile, check_header, unreadable_file,
 };
+use logonscope_core::text::Interner;
 use logonscope_synth::DEMO_SEED;
 use logonscope_view::link::{is_report_file_name, parse_report_file};
 use logonscope_view::raw::RecordLocator;
@@ -81,6 +82,13 @@ struct Load {
     started: f64,
     /// The wasm memory each worker last reported, by slot.
     worker_memory: Vec<u64>,
+    /// One copy of each text of the load's events, whichever worker read it.
+    texts: Interner,
+    /// What the workers reported spending, summed over them: reading the files, scanning.
+    worker_read_millis: f64,
+    worker_scan_millis: f64,
+    /// What the page spent taking in the workers' results, decoding and merging them.
+    merge_millis: f64,
 }
 
 /// A range of chunks given to a worker, and how many of them came back.
@@ -95,6 +103,10 @@ struct Job {
 struct LoadingFile {
     file: File,
     scan: Option<FileScan>,
+    /// The workers' batches of scans as they sent them, by first chunk, and how many events
+    /// they hold.
+    batches: Vec<(u64, Vec<u8>)>,
+    events: u64,
     chunks_left: u64,
     scanned: Option<ScannedFile>,
     /// A job that failed part-way: its message goes into the file's errors.
@@ -142,6 +154,8 @@ pub fn load_files(state: AppState, files: Vec<File>) {
                 .map(|file| LoadingFile {
                     file: file.clone(),
                     scan: None,
+                    batches: Vec::new(),
+                    events: 0,
                     chunks_left: 0,
                     scanned: None,
                     failures: Vec::new(),
@@ -154,6 +168,10 @@ pub fn load_files(state: AppState, files: Vec<File>) {
             headers_pending: files.len(),
             started: now(),
             worker_memory: Vec::new(),
+            texts: Interner::default(),
+            worker_read_millis: 0.0,
+            worker_scan_millis: 0.0,
+            merge_millis: 0.0,
         });
         loader.load_id
     });
@@ -330,7 +348,7 @@ pub fn load_raw(state: AppState, session: u32) {
                 ToWorker::Render {
                     request,
                     chunk,
-                    computer: computer.clone(),
+                    computer: computer.to_string(),
                     record_ids,
                 },
                 Some(blob),
@@ -520,48 +538,41 @@ impl Loader {
                 chunks,
                 bytes,
                 records,
+                events,
                 memory,
+                read_millis,
+                scan_millis,
             } => {
-                if let Some(load) = self.load.as_mut() {
-                    if load.worker_memory.len() <= slot {
-                        load.worker_memory.resize(slot + 1, 0);
-                    }
-                    load.worker_memory[slot] = load.worker_memory[slot].max(memory);
+                let began = now();
+                let Some(load) = self.load.as_mut() else {
+                    return;
+                };
+                load.worker_read_millis += read_millis;
+                load.worker_scan_millis += scan_millis;
+                if load.worker_memory.len() <= slot {
+                    load.worker_memory.resize(slot + 1, 0);
                 }
-                if let Some(job) = self.load.as_mut().and_then(|l| l.jobs.get_mut(&job)) {
-                    job.received += chunks;
-                }
-                let scans = bulk
-                    .ok_or_else(|| "a worker sent no scan".to_string())
-                    .and_then(|bulk| decode_scans(&bulk));
-                let Some(loading) = self
-                    .load
-                    .as_mut()
-                    .and_then(|load| load.files.get_mut(file as usize))
-                else {
+                load.worker_memory[slot] = load.worker_memory[slot].max(memory);
+                let Some(job) = load.jobs.get_mut(&job) else {
+                    return;
+                };
+                // A job's batches come in order.
+                let first_chunk = job.first + job.received;
+                job.received += chunks;
+                let Some(loading) = load.files.get_mut(file as usize) else {
                     return;
                 };
                 loading.chunks_left = loading.chunks_left.saturating_sub(chunks);
-                match scans {
-                    Ok(scans) => {
-                        if let Some(load) = self.load.as_mut() {
-                            for scan in &scans {
-                                load.locator.add(file, scan);
-                            }
-                        }
-                        if let Some(scan) = self
-                            .load
-                            .as_mut()
-                            .and_then(|load| load.files.get_mut(file as usize))
-                            .and_then(|f| f.scan.as_mut())
-                        {
-                            for chunk in scans {
-                                scan.add(chunk);
-                            }
-                        }
+                // Kept encoded (a fraction of their decoded size) until the file is read:
+                // then they are decoded in chunk order straight into the file's events.
+                match bulk {
+                    Some(bulk) => {
+                        loading.batches.push((first_chunk, bulk));
+                        loading.events += events;
                     }
-                    Err(message) => loading.failures.push(message),
+                    None => loading.failures.push("a worker sent no scan".to_string()),
                 }
+                load.merge_millis += now() - began;
                 state.load.update(|load| {
                     if let Some(progress) = load.files.get_mut(file as usize) {
                         progress.bytes_done += bytes;
@@ -650,10 +661,25 @@ impl Loader {
         if loading.chunks_left > 0 || loading.scanned.is_some() {
             return;
         }
-        let Some(scan) = loading.scan.take() else {
+        let Some(mut scan) = loading.scan.take() else {
             return;
         };
+        let began = now();
+        loading.batches.sort_unstable_by_key(|(first, _)| *first);
+        scan.reserve_events(usize::try_from(loading.events).unwrap_or(0));
+        for (_, bulk) in std::mem::take(&mut loading.batches) {
+            match decode_scans(&bulk, &mut load.texts) {
+                Ok(scans) => {
+                    for chunk in scans {
+                        load.locator.add(index as u32, &chunk);
+                        scan.add(chunk);
+                    }
+                }
+                Err(message) => loading.failures.push(message),
+            }
+        }
         let mut scanned = scan.finish();
+        load.merge_millis += now() - began;
         scanned.summary.errors.append(&mut loading.failures);
         loading.scanned = Some(scanned);
         if let Some(state) = self.state {
@@ -690,6 +716,8 @@ impl Loader {
             return;
         }
         let Some(load) = self.load.take() else { return };
+        let read_millis = now() - load.started;
+        let page_wasm_read_bytes = wasm_memory_bytes();
         let files: Vec<ScannedFile> = load.files.into_iter().filter_map(|f| f.scanned).collect();
         // Error only when nothing at all could be read; a partly damaged set is still "done".
         let nothing_read = files
@@ -708,8 +736,14 @@ impl Loader {
             bytes,
             records,
             millis: now() - load.started,
+            read_millis,
+            worker_read_millis: load.worker_read_millis,
+            worker_scan_millis: load.worker_scan_millis,
+            merge_millis: load.merge_millis,
             workers: self.pool.len(),
             wasm_peak_bytes: wasm_memory_bytes() + load.worker_memory.iter().sum::<u64>(),
+            worker_wasm_bytes: load.worker_memory.iter().sum(),
+            page_wasm_read_bytes,
         };
         state.load.update(|progress| {
             progress.stats = (!nothing_read).then_some(stats);

@@ -94,10 +94,21 @@ pub struct LoadStats {
     pub records: u64,
     /// From the files given to the page until the report was ready.
     pub millis: f64,
+    /// Of which reading: until every chunk was scanned and merged (the rest is the analysis
+    /// on the page's thread).
+    pub read_millis: f64,
+    /// Summed over the workers: reading the files, scanning the chunks.
+    pub worker_read_millis: f64,
+    pub worker_scan_millis: f64,
+    /// On the page's thread: taking in the workers' results, decoding and merging them.
+    pub merge_millis: f64,
     pub workers: usize,
     /// Peak wasm memory of the page and its workers together (wasm memory never shrinks,
     /// so each instance's size at the end is its peak).
     pub wasm_peak_bytes: u64,
+    /// Of which the workers'; and the page's once every chunk was read (before the analysis).
+    pub worker_wasm_bytes: u64,
+    pub page_wasm_read_bytes: u64,
 }
 
 impl LoadState {

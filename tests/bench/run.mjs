@@ -11,6 +11,9 @@
 // target: those are figures). Not a test: timings on a shared machine are noisy.
 //
 //   node tests/bench/run.mjs --cli BIN --dist DIR --evtx-dump BIN --log LABEL=FILE...
+//
+// `--browser-only` skips the native runs, evtx_dump and the million-session UI (quick rounds
+// while working on the page; the ratios are then n/a).
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -42,6 +45,7 @@ function parseArgs(argv) {
     if (flag === '--cli') args.cli = value();
     else if (flag === '--dist') args.dist = value();
     else if (flag === '--evtx-dump') args.evtxDump = value();
+    else if (flag === '--browser-only') args.browserOnly = true;
     else if (flag === '--log') {
       const [label, ...rest] = value().split('=');
       args.logs.push({ label, file: rest.join('=') });
@@ -279,7 +283,19 @@ async function readLoadStats(page) {
   }
   const attrs = await stats.first().evaluate((el) =>
     Object.fromEntries(
-      ['data-bytes', 'data-records', 'data-millis', 'data-workers', 'data-wasm-peak-bytes'].map((name) => [
+      [
+        'data-bytes',
+        'data-records',
+        'data-millis',
+        'data-read-millis',
+        'data-worker-read-millis',
+        'data-worker-scan-millis',
+        'data-merge-millis',
+        'data-workers',
+        'data-wasm-peak-bytes',
+        'data-worker-wasm-bytes',
+        'data-page-wasm-read-bytes',
+      ].map((name) => [
         name,
         el.getAttribute(name),
       ]),
@@ -290,8 +306,14 @@ async function readLoadStats(page) {
     bytes: num(attrs['data-bytes']),
     records: num(attrs['data-records']),
     millis: num(attrs['data-millis']),
+    readMillis: num(attrs['data-read-millis']),
+    workerReadMillis: num(attrs['data-worker-read-millis']),
+    workerScanMillis: num(attrs['data-worker-scan-millis']),
+    mergeMillis: num(attrs['data-merge-millis']),
     workers: num(attrs['data-workers']),
     wasmPeak: num(attrs['data-wasm-peak-bytes']),
+    workerWasm: num(attrs['data-worker-wasm-bytes']),
+    pageWasmRead: num(attrs['data-page-wasm-read-bytes']),
   };
 }
 
@@ -454,8 +476,15 @@ function table(results) {
   const first = browserRatio[0];
   row('browser / `evtx_dump -t 1` (time)', browserRatio.map(fmt.ratio), `<= 1.0 on ${logs[0].label}`, first == null ? 'n/a' : yesNo(first <= 1.0));
   row('page\'s own load time (`data-millis`)', each((i) => (browser[i]?.stats?.millis == null ? 'n/a' : fmt.s(browser[i].stats.millis / 1000))));
+  const seconds = (pick) => each((i) => (pick(browser[i]?.stats) == null ? 'n/a' : fmt.s(pick(browser[i].stats) / 1000)));
+  row('  of which until every chunk was read (`data-read-millis`)', seconds((s) => s?.readMillis));
+  row('  workers reading the file, summed (`data-worker-read-millis`)', seconds((s) => s?.workerReadMillis));
+  row('  workers scanning and encoding, summed (`data-worker-scan-millis`)', seconds((s) => s?.workerScanMillis));
+  row('  page decoding and merging the workers\' results (`data-merge-millis`)', seconds((s) => s?.mergeMillis));
   row('browser workers (`data-workers`)', each((i) => fmt.n(browser[i]?.stats?.workers)));
   row('page peak wasm memory (page + workers)', each((i) => fmt.mb(browser[i]?.stats?.wasmPeak)));
+  row('  of which the workers\'', each((i) => fmt.mb(browser[i]?.stats?.workerWasm)));
+  row('  the page\'s once every chunk was read', each((i) => fmt.mb(browser[i]?.stats?.pageWasmRead)));
   row('page peak JS heap (page + workers, sampled)', each((i) => fmt.mb(browser[i]?.peakHeap)));
   const pagePeak = each((i) => (browser[i]?.stats?.wasmPeak != null && browser[i]?.peakHeap != null ? browser[i].stats.wasmPeak + browser[i].peakHeap : null));
   const bigIndex = logs.findIndex((l) => /1\s*GB/i.test(l.label));
@@ -515,6 +544,7 @@ async function main() {
 
   section('native core: `logonscope bench` (fast 1 thread timed; parallel and plain checked against it)');
   for (const [i, log] of args.logs.entries()) {
+    if (args.browserOnly) break;
     const runs = i === 0 ? 3 : 1;
     // The plain path on a 4 GB log would take minutes and hold a third report in memory: there
     // the parallel path and the expected report are checked against the fast path instead.
@@ -537,6 +567,7 @@ async function main() {
 
   section('`evtx_dump -t 1 -o jsonl FILE > /dev/null`');
   for (const [i, log] of args.logs.entries()) {
+    if (args.browserOnly) break;
     const runs = i === 0 ? 3 : 1;
     console.log(`${log.label}: best of ${runs}`);
     results.dumps.push(evtxDump(args.evtxDump, log.file, runs));
@@ -578,7 +609,7 @@ async function main() {
   }
 
   section('1,000,000 sessions: filter, sort, scroll (tests/bench/ui-scale.mjs)');
-  results.ui = uiScale();
+  results.ui = args.browserOnly ? { ran: false } : uiScale();
   if (!results.ui.ran) console.log('tests/bench/ui-scale.mjs is not there: skipped');
 
   section('summary');

@@ -7,6 +7,7 @@ use crate::event::EventKind;
 use crate::reconstruct::reconstruct;
 use crate::report::Report;
 use crate::scan::ScannedFile;
+use crate::text::Text;
 use crate::time::Timestamp;
 
 /// Builds the report of a run over `files` (in the order given).
@@ -15,7 +16,7 @@ pub fn analyze(files: Vec<ScannedFile>) -> Report {
     let mut file_warnings = Vec::new();
     let mut events = Vec::new();
     // A log clear is reported with the first file that holds it (the rules see events only).
-    let mut clear_sources: HashMap<(String, u64, Timestamp), String> = HashMap::new();
+    let mut clear_sources: HashMap<(Text, u64, Timestamp), String> = HashMap::new();
     for file in files {
         for event in &file.events {
             if matches!(event.kind, EventKind::LogCleared(_)) {
@@ -44,7 +45,7 @@ pub fn analyze(files: Vec<ScannedFile>) -> Report {
             (&warning.computer, warning.record_id, warning.time)
         {
             warning.file = clear_sources
-                .get(&(computer.clone(), record_id, time))
+                .get(&(Text::from(computer.as_str()), record_id, time))
                 .cloned();
         }
     }

@@ -5,13 +5,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::text::Text;
 use crate::time::Timestamp;
 
 /// What every event carries: where it comes from and when.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct EventHeader {
-    pub computer: String,
-    pub channel: String,
+    pub computer: Text,
+    pub channel: Text,
     pub record_id: u64,
     pub time: Timestamp,
     pub event_id: u16,
@@ -22,28 +23,28 @@ pub struct EventHeader {
 pub struct Logon {
     pub logon_id: u64,
     pub linked_logon_id: Option<u64>,
-    pub user_sid: Option<String>,
-    pub user: Option<String>,
-    pub domain: Option<String>,
+    pub user_sid: Option<Text>,
+    pub user: Option<Text>,
+    pub domain: Option<Text>,
     pub logon_type: Option<u32>,
-    pub source_ip: Option<String>,
+    pub source_ip: Option<Text>,
     pub source_port: Option<u32>,
-    pub workstation: Option<String>,
-    pub logon_process: Option<String>,
-    pub auth_package: Option<String>,
-    pub lm_package: Option<String>,
-    pub process_name: Option<String>,
+    pub workstation: Option<Text>,
+    pub logon_process: Option<Text>,
+    pub auth_package: Option<Text>,
+    pub lm_package: Option<Text>,
+    pub process_name: Option<Text>,
     pub elevated: Option<bool>,
-    pub impersonation_level: Option<String>,
+    pub impersonation_level: Option<Text>,
 }
 
 /// A 4634 (logoff) or 4647 (user-initiated logoff).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Logoff {
     pub logon_id: u64,
-    pub user_sid: Option<String>,
-    pub user: Option<String>,
-    pub domain: Option<String>,
+    pub user_sid: Option<Text>,
+    pub user: Option<Text>,
+    pub domain: Option<Text>,
     /// 4634 only.
     pub logon_type: Option<u32>,
 }
@@ -51,48 +52,48 @@ pub struct Logoff {
 /// A 4625 (failed logon).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FailedLogon {
-    pub user_sid: Option<String>,
-    pub user: Option<String>,
-    pub domain: Option<String>,
+    pub user_sid: Option<Text>,
+    pub user: Option<Text>,
+    pub domain: Option<Text>,
     pub logon_type: Option<u32>,
     pub status: Option<u32>,
     pub sub_status: Option<u32>,
     /// The FailureReason `%%` code, as logged.
-    pub failure_reason: Option<String>,
-    pub source_ip: Option<String>,
+    pub failure_reason: Option<Text>,
+    pub source_ip: Option<Text>,
     pub source_port: Option<u32>,
-    pub workstation: Option<String>,
-    pub process_name: Option<String>,
-    pub logon_process: Option<String>,
-    pub auth_package: Option<String>,
+    pub workstation: Option<Text>,
+    pub process_name: Option<Text>,
+    pub logon_process: Option<Text>,
+    pub auth_package: Option<Text>,
 }
 
 /// A 4648 (logon with explicit credentials), attached by its SubjectLogonId.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExplicitCredentialUse {
     pub subject_logon_id: u64,
-    pub target_user: Option<String>,
-    pub target_domain: Option<String>,
-    pub target_server: Option<String>,
-    pub target_info: Option<String>,
-    pub process_name: Option<String>,
-    pub source_ip: Option<String>,
+    pub target_user: Option<Text>,
+    pub target_domain: Option<Text>,
+    pub target_server: Option<Text>,
+    pub target_info: Option<Text>,
+    pub process_name: Option<Text>,
+    pub source_ip: Option<Text>,
 }
 
 /// A 4778 (reconnected) or 4779 (disconnected) RDP session event, attached by its LogonID.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RdpChange {
     pub logon_id: u64,
-    pub session_name: Option<String>,
-    pub client_name: Option<String>,
-    pub client_address: Option<String>,
+    pub session_name: Option<Text>,
+    pub client_name: Option<Text>,
+    pub client_address: Option<Text>,
 }
 
 /// A 1102: the audit log was cleared.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogCleared {
-    pub user: Option<String>,
-    pub domain: Option<String>,
+    pub user: Option<Text>,
+    pub domain: Option<Text>,
 }
 
 /// What an event means for sessions.

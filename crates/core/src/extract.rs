@@ -16,6 +16,7 @@ use crate::event::{
     Event, EventHeader, EventKind, ExplicitCredentialUse, FailedLogon, LogCleared, Logoff, Logon,
     RdpChange,
 };
+use crate::text::{Interner, Text};
 use crate::time::Timestamp;
 
 /// The values of `<System>` that a record is read by.
@@ -159,6 +160,18 @@ pub trait RecordValues {
             .unwrap_or_default()
             .eq_ignore_ascii_case(name)
     }
+
+    /// A System value as shared text, empty when missing.
+    fn system_text(&self, field: SystemField, texts: &mut Interner) -> Text {
+        texts.intern(&self.system(field).unwrap_or_default())
+    }
+
+    /// A named value as shared text; `-` and empty are absent (see the README).
+    fn data_text(&self, field: DataField, texts: &mut Interner) -> Option<Text> {
+        self.data(field)
+            .filter(|text| !is_empty_marker(text))
+            .map(|text| texts.intern(&text))
+    }
 }
 
 /// An integer value as stored, which says how its text reads: decimal, or hex with `0x`.
@@ -263,6 +276,7 @@ pub fn record_stamp(
 pub fn extract(
     record: &(impl RecordValues + ?Sized),
     header_time: Timestamp,
+    texts: &mut Interner,
 ) -> Result<Option<Event>, ExtractError> {
     let Some(event_id) = record.event_id() else {
         return Ok(None);
@@ -287,13 +301,13 @@ pub fn extract(
         }
     };
     let header = EventHeader {
-        computer: system_text(record, SystemField::Computer),
-        channel: system_text(record, SystemField::Channel),
+        computer: record.system_text(SystemField::Computer, texts),
+        channel: record.system_text(SystemField::Channel, texts),
         record_id,
         time,
         event_id,
     };
-    let data = Data(record);
+    let mut data = Data(record, texts);
     let logon_id = |field: DataField| {
         data.logon_id(field).ok_or_else(|| {
             fail(format!(
@@ -427,8 +441,8 @@ pub fn is_wanted(record: &(impl RecordValues + ?Sized)) -> bool {
         .is_some_and(|provider| record.provider_is(provider))
 }
 
-/// The named values of a record, read leniently.
-struct Data<'a, R: ?Sized>(&'a R);
+/// The named values of a record, read leniently; texts shared through the interner.
+struct Data<'a, R: ?Sized>(&'a R, &'a mut Interner);
 
 impl<R: RecordValues + ?Sized> Data<'_, R> {
     /// The raw text of a value.
@@ -437,10 +451,8 @@ impl<R: RecordValues + ?Sized> Data<'_, R> {
     }
 
     /// A string field: `-` and empty are absent (see the README).
-    fn value(&self, field: DataField) -> Option<String> {
-        self.get(field)
-            .filter(|t| !is_empty_marker(t))
-            .map(Cow::into_owned)
+    fn value(&mut self, field: DataField) -> Option<Text> {
+        self.0.data_text(field, self.1)
     }
 
     /// A decimal number field.
@@ -570,9 +582,13 @@ mod tests {
                    "IpPort": "62173", "WorkstationName": "-", "ElevatedToken": "%%1842",
                    "TargetLinkedLogonId": "0x0", "TargetUserName": "admmig"}),
         );
-        let event = extract(&JsonRecord::new(&logon), Timestamp(0))
-            .unwrap()
-            .unwrap();
+        let event = extract(
+            &JsonRecord::new(&logon),
+            Timestamp(0),
+            &mut Interner::default(),
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(event.header.record_id, 42);
         assert_eq!(
             event.header.time.to_string(),
@@ -593,10 +609,21 @@ mod tests {
     #[test]
     fn other_providers_do_not_count() {
         let app = record("Some-Application", json!(4625), json!({}));
-        assert_eq!(extract(&JsonRecord::new(&app), Timestamp(0)), Ok(None));
+        assert_eq!(
+            extract(
+                &JsonRecord::new(&app),
+                Timestamp(0),
+                &mut Interner::default()
+            ),
+            Ok(None)
+        );
         let cleared_by_auditing = record(SECURITY_AUDITING, json!(1102), json!({}));
         assert_eq!(
-            extract(&JsonRecord::new(&cleared_by_auditing), Timestamp(0)),
+            extract(
+                &JsonRecord::new(&cleared_by_auditing),
+                Timestamp(0),
+                &mut Interner::default()
+            ),
             Ok(None)
         );
     }
@@ -608,7 +635,12 @@ mod tests {
             json!(4634),
             json!({"TargetUserName": "x"}),
         );
-        let err = extract(&JsonRecord::new(&broken), Timestamp(0)).unwrap_err();
+        let err = extract(
+            &JsonRecord::new(&broken),
+            Timestamp(0),
+            &mut Interner::default(),
+        )
+        .unwrap_err();
         assert_eq!(err.record_id, Some(42));
         assert!(err.message.contains("TargetLogonId"), "{}", err.message);
     }
@@ -623,9 +655,13 @@ mod tests {
                 "UserData".into(),
                 json!({"LogFileCleared": {"SubjectUserName": "Administrator", "SubjectDomainName": "TEST"}}),
             );
-        let event = extract(&JsonRecord::new(&cleared), Timestamp(0))
-            .unwrap()
-            .unwrap();
+        let event = extract(
+            &JsonRecord::new(&cleared),
+            Timestamp(0),
+            &mut Interner::default(),
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(
             event.kind,
             EventKind::LogCleared(LogCleared {

@@ -18,6 +18,7 @@ pub mod reconstruct;
 pub mod report;
 pub mod scan;
 pub mod template;
+pub mod text;
 pub mod time;
 
 pub use analysis::analyze;

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::raw::RawRecord;
 use crate::scan::ChunkScan;
+use crate::text::{Interner, Text, read_with_table, write_with_table};
 
 /// A request from the page to a worker. A file travels beside the message as a `Blob`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -47,9 +48,15 @@ pub enum FromWorker {
         chunks: u64,
         bytes: u64,
         records: u64,
+        /// Events of interest among the records (the page sizes the file's events by them).
+        events: u64,
         /// The worker's wasm memory, in bytes, after these chunks: its peak so far, since
         /// wasm memory never shrinks (the page reports it with the load's figures).
         memory: u64,
+        /// Milliseconds the worker spent reading these chunks from the file, and scanning
+        /// and encoding them (the load's figures say where the time goes).
+        read_millis: f64,
+        scan_millis: f64,
     },
     /// Every chunk of the job has been sent.
     Done { job: u32 },
@@ -66,14 +73,42 @@ pub enum FromWorker {
 }
 
 /// The bulk form of a batch of chunk scans: postcard, a compact binary serde format (JSON
-/// cannot even hold the scans' tuple-keyed maps).
+/// cannot even hold the scans' tuple-keyed maps), with each distinct text written once: the
+/// table of texts (its length as 4 bytes, little-endian, then the texts), then the scans,
+/// whose texts are numbers into the table. A batch's events repeat a few hundred texts
+/// tens of thousands of times, and the page reads every batch on its own thread.
 pub fn encode_scans(scans: &[ChunkScan]) -> Result<Vec<u8>, String> {
-    postcard::to_allocvec(scans).map_err(|e| format!("a scan could not be encoded: {e}"))
+    let fail = |e: postcard::Error| format!("a scan could not be encoded: {e}");
+    let (encoded_scans, table) = write_with_table(|| postcard::to_allocvec(scans));
+    let encoded_scans = encoded_scans.map_err(fail)?;
+    let texts: Vec<&str> = table.iter().map(Text::as_str).collect();
+    let encoded_table = postcard::to_allocvec(&texts).map_err(fail)?;
+    let table_length = u32::try_from(encoded_table.len())
+        .map_err(|_| "a scan's text table is too large".to_string())?;
+    let mut bulk = Vec::with_capacity(4 + encoded_table.len() + encoded_scans.len());
+    bulk.extend_from_slice(&table_length.to_le_bytes());
+    bulk.extend_from_slice(&encoded_table);
+    bulk.extend_from_slice(&encoded_scans);
+    Ok(bulk)
 }
 
-/// Reads back [`encode_scans`].
-pub fn decode_scans(bytes: &[u8]) -> Result<Vec<ChunkScan>, String> {
-    postcard::from_bytes(bytes).map_err(|e| format!("a worker sent an unreadable scan: {e}"))
+/// Reads back [`encode_scans`]; the texts go through `texts`, so that every batch of a load
+/// shares one copy of each.
+pub fn decode_scans(bytes: &[u8], texts: &mut Interner) -> Result<Vec<ChunkScan>, String> {
+    let unreadable = |what: &str| format!("a worker sent an unreadable scan: {what}");
+    let (length, rest) = bytes
+        .split_first_chunk::<4>()
+        .ok_or_else(|| unreadable("no text table"))?;
+    let length = u32::from_le_bytes(*length) as usize;
+    if length > rest.len() {
+        return Err(unreadable("its text table is cut"));
+    }
+    let (encoded_table, encoded_scans) = rest.split_at(length);
+    let table: Vec<&str> =
+        postcard::from_bytes(encoded_table).map_err(|e| unreadable(&e.to_string()))?;
+    let table = table.into_iter().map(|text| texts.intern(text)).collect();
+    read_with_table(table, || postcard::from_bytes(encoded_scans))
+        .map_err(|e: postcard::Error| unreadable(&e.to_string()))
 }
 
 /// Splits the chunks of several files into ranges for `workers` workers: about four ranges
@@ -144,8 +179,23 @@ mod tests {
         ];
         assert!(!scans[2].problems.is_empty());
         let encoded = encode_scans(&scans).unwrap();
-        assert_eq!(decode_scans(&encoded).unwrap(), scans);
-        assert!(decode_scans(&encoded[..encoded.len() / 2]).is_err());
+        assert_eq!(
+            decode_scans(&encoded, &mut Interner::default()).unwrap(),
+            scans
+        );
+        assert!(decode_scans(&encoded[..encoded.len() / 2], &mut Interner::default()).is_err());
+        // Each text is written once: far fewer bytes than the events' strings.
+        let plain = postcard::to_allocvec(&scans).unwrap();
+        assert!(
+            encoded.len() * 2 < plain.len(),
+            "{} {}",
+            encoded.len(),
+            plain.len()
+        );
+        // Damaged tables are errors, not panics.
+        for damaged in [&encoded[..2], &[255, 255, 255, 255, 0][..], &encoded[..6]] {
+            assert!(decode_scans(damaged, &mut Interner::default()).is_err());
+        }
     }
 
     #[test]

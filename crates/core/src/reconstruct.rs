@@ -15,6 +15,7 @@ use crate::report::{
     EndReason, ExplicitCredential, Failure, LockAction, LockEvent, RdpAction, RdpEvent, Session,
     Warning, WarningKind,
 };
+use crate::text::{Interner, Text};
 use crate::time::Timestamp;
 
 /// What the rules make of a set of events.
@@ -34,7 +35,7 @@ pub fn reconstruct(events: impl IntoIterator<Item = Event>) -> Reconstruction {
     // events are most of the page's memory, so they are not copied into one vector per
     // computer. (Collecting a vector's own iterator reuses its memory.)
     let mut events: Vec<Event> = events.into_iter().collect();
-    let mut computers: BTreeMap<String, u32> = BTreeMap::new();
+    let mut computers: BTreeMap<Text, u32> = BTreeMap::new();
     for event in &events {
         if !computers.contains_key(&event.header.computer) {
             computers.insert(event.header.computer.clone(), 0);
@@ -53,23 +54,33 @@ pub fn reconstruct(events: impl IntoIterator<Item = Event>) -> Reconstruction {
     });
     drop_duplicates(&mut events);
     let mut result = Reconstruction::default();
+    // The texts the rules make (logon type names, decoded codes), one copy of each.
+    let mut texts = Interner::default();
     let mut replay: Option<ComputerReplay> = None;
+    // Each computer's sessions, joined once every event is replayed: by then the events'
+    // vector is freed, and the joined vector can take its place instead of growing (and
+    // being copied) beside it while it is still held.
+    let mut by_computer: Vec<Vec<Session>> = Vec::new();
     for event in events {
         if replay
             .as_ref()
             .is_none_or(|replay| replay.computer != event.header.computer)
         {
             if let Some(done) = replay.take() {
-                done.finish(&mut result);
+                by_computer.push(done.finish());
             }
             replay = Some(ComputerReplay::new(event.header.computer.clone()));
         }
         if let Some(replay) = replay.as_mut() {
-            replay.apply(event, &mut result);
+            replay.apply(event, &mut result, &mut texts);
         }
     }
     if let Some(done) = replay {
-        done.finish(&mut result);
+        by_computer.push(done.finish());
+    }
+    result.sessions = Vec::with_capacity(by_computer.iter().map(Vec::len).sum());
+    for sessions in by_computer {
+        result.sessions.extend(sessions);
     }
     for session in &mut result.sessions {
         session.duration_seconds = match (session.start, session.end) {
@@ -115,14 +126,14 @@ fn logon_id_value(session: &Session) -> u64 {
 
 /// The replay of one computer's events.
 struct ComputerReplay {
-    computer: String,
+    computer: Text,
     sessions: Vec<Session>,
     /// Open sessions: logon id -> index in `sessions`.
     open: HashMap<u64, usize>,
 }
 
 impl ComputerReplay {
-    fn new(computer: String) -> Self {
+    fn new(computer: Text) -> Self {
         ComputerReplay {
             computer,
             sessions: Vec::new(),
@@ -130,20 +141,20 @@ impl ComputerReplay {
         }
     }
 
-    fn apply(&mut self, event: Event, out: &mut Reconstruction) {
+    fn apply(&mut self, event: Event, out: &mut Reconstruction, texts: &mut Interner) {
         let time = event.header.time;
         let record_id = event.header.record_id;
         match event.kind {
-            EventKind::Logon(logon) => self.logon(time, record_id, *logon),
+            EventKind::Logon(logon) => self.logon(time, record_id, *logon, texts),
             EventKind::UserLogoff(logoff) => {
                 // Rule 2 (rule 4 first when no session is open).
-                let index = self.open_or_orphan(record_id, &logoff);
+                let index = self.open_or_orphan(record_id, &logoff, texts);
                 let session = &mut self.sessions[index];
                 session.user_logoff_time.get_or_insert(time);
             }
             EventKind::Logoff(logoff) => {
                 // Rule 3 (rule 4 first when no session is open).
-                let index = self.open_or_orphan(record_id, &logoff);
+                let index = self.open_or_orphan(record_id, &logoff, texts);
                 self.open.remove(&logoff.logon_id);
                 let session = &mut self.sessions[index];
                 session.end = Some(time);
@@ -209,12 +220,12 @@ impl ComputerReplay {
             }
             EventKind::Failure(failure) => {
                 out.failures
-                    .push(failure_of(&self.computer, time, record_id, *failure));
+                    .push(failure_of(&self.computer, time, record_id, *failure, texts));
             }
             EventKind::LogCleared(cleared) => {
                 let who = match (&cleared.domain, &cleared.user) {
                     (Some(domain), Some(user)) => format!("{domain}\\{user}"),
-                    (None, Some(user)) => user.clone(),
+                    (None, Some(user)) => user.to_string(),
                     _ => "an unknown account".to_string(),
                 };
                 let message = format!(
@@ -222,11 +233,11 @@ impl ComputerReplay {
                     self.computer
                 );
                 out.log_cleared.push(Warning {
-                    computer: Some(self.computer.clone()),
+                    computer: Some(self.computer.to_string()),
                     time: Some(time),
                     record_id: Some(record_id),
-                    user: cleared.user,
-                    domain: cleared.domain,
+                    user: cleared.user.map(String::from),
+                    domain: cleared.domain.map(String::from),
                     ..Warning::new(WarningKind::LogCleared, message)
                 });
             }
@@ -234,7 +245,7 @@ impl ComputerReplay {
     }
 
     /// Rule 1.
-    fn logon(&mut self, time: Timestamp, record_id: u64, logon: Logon) {
+    fn logon(&mut self, time: Timestamp, record_id: u64, logon: Logon, texts: &mut Interner) {
         if let Some(&index) = self.open.get(&logon.logon_id) {
             let session = &mut self.sessions[index];
             if session.start.is_some() && same_sid(&session.user_sid, &logon.user_sid) {
@@ -254,7 +265,7 @@ impl ComputerReplay {
             user: logon.user,
             domain: logon.domain,
             logon_type: logon.logon_type,
-            logon_type_name: logon.logon_type.map(logon_type_name),
+            logon_type_name: logon.logon_type.map(|t| texts.intern(&logon_type_name(t))),
             start: Some(time),
             end: None,
             end_reason: EndReason::LogEnd,
@@ -271,7 +282,10 @@ impl ComputerReplay {
             admin: false,
             record_ids: vec![record_id],
             user_logoff_time: None,
-            impersonation_level: logon.impersonation_level.as_deref().map(message_code_text),
+            impersonation_level: logon
+                .impersonation_level
+                .as_deref()
+                .map(|code| texts.intern(&message_code_text(code))),
             explicit_credentials: Vec::new(),
             rdp_events: Vec::new(),
             lock_events: Vec::new(),
@@ -282,7 +296,7 @@ impl ComputerReplay {
 
     /// The open session of a logoff's logon id, or a new orphan (rule 4); the logoff's record
     /// is added to it either way.
-    fn open_or_orphan(&mut self, record_id: u64, logoff: &Logoff) -> usize {
+    fn open_or_orphan(&mut self, record_id: u64, logoff: &Logoff, texts: &mut Interner) -> usize {
         let index = match self.open.get(&logoff.logon_id) {
             Some(&index) => index,
             None => {
@@ -292,7 +306,7 @@ impl ComputerReplay {
                     user: logoff.user.clone(),
                     domain: logoff.domain.clone(),
                     logon_type: logoff.logon_type,
-                    logon_type_name: logoff.logon_type.map(logon_type_name),
+                    logon_type_name: logoff.logon_type.map(|t| texts.intern(&logon_type_name(t))),
                     ..Session::new(self.computer.clone(), format_logon_id(logoff.logon_id))
                 });
                 self.open.insert(logoff.logon_id, index);
@@ -330,14 +344,15 @@ impl ComputerReplay {
 
     /// Rule 6.
     /// Ends the replay: sessions still open stay open (or end at a 4647), and the sessions
-    /// join the result sorted by (start, logon id). Sorting each computer's sessions sorts them
-    /// all by (computer, start, logon id), since computers come in order. The sort is stable:
+    /// come out sorted by (start, logon id). Sorting each computer's sessions sorts them all
+    /// by (computer, start, logon id), since computers come in order. The sort is stable:
     /// sessions that tie (orphans of one logon id) stay in processing order.
-    fn finish(mut self, out: &mut Reconstruction) {
+    fn finish(mut self) -> Vec<Session> {
         self.end_of_input();
         let mut sessions = self.sessions;
         sessions.sort_by_cached_key(|s| (s.start, logon_id_value(s)));
-        out.sessions.extend(sessions);
+        sessions.shrink_to_fit();
+        sessions
     }
 
     fn end_of_input(&mut self) {
@@ -358,7 +373,7 @@ impl ComputerReplay {
 }
 
 /// SIDs compare without regard to case (`S-1-5-18` = `s-1-5-18`).
-fn same_sid(a: &Option<String>, b: &Option<String>) -> bool {
+fn same_sid(a: &Option<Text>, b: &Option<Text>) -> bool {
     match (a, b) {
         (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
         (None, None) => true,
@@ -366,19 +381,29 @@ fn same_sid(a: &Option<String>, b: &Option<String>) -> bool {
     }
 }
 
-fn failure_of(computer: &str, time: Timestamp, record_id: u64, f: FailedLogon) -> Failure {
+fn failure_of(
+    computer: &Text,
+    time: Timestamp,
+    record_id: u64,
+    f: FailedLogon,
+    texts: &mut Interner,
+) -> Failure {
+    let mut shared = |text: String| texts.intern(&text);
     Failure {
-        computer: computer.to_string(),
+        computer: computer.clone(),
         time,
         user: f.user,
         domain: f.domain,
         user_sid: f.user_sid,
         logon_type: f.logon_type,
-        logon_type_name: f.logon_type.map(logon_type_name),
-        status: f.status.map(format_status),
-        sub_status: f.sub_status.map(format_status),
-        reason: failure_reason(f.status, f.sub_status),
-        failure_reason: f.failure_reason.as_deref().map(message_code_text),
+        logon_type_name: f.logon_type.map(|t| shared(logon_type_name(t))),
+        status: f.status.map(|s| shared(format_status(s))),
+        sub_status: f.sub_status.map(|s| shared(format_status(s))),
+        reason: failure_reason(f.status, f.sub_status).map(&mut shared),
+        failure_reason: f
+            .failure_reason
+            .as_deref()
+            .map(|code| shared(message_code_text(code))),
         source_ip: f.source_ip,
         source_port: f.source_port,
         workstation: f.workstation,
@@ -409,8 +434,8 @@ mod tests {
     ) -> Event {
         Event {
             header: EventHeader {
-                computer: computer.to_string(),
-                channel: "Security".to_string(),
+                computer: computer.into(),
+                channel: "Security".into(),
                 record_id,
                 time: at(seconds),
                 event_id,
@@ -422,8 +447,8 @@ mod tests {
     fn logon(logon_id: u64, sid: &str) -> EventKind {
         EventKind::Logon(Box::new(Logon {
             logon_id,
-            user_sid: Some(sid.to_string()),
-            user: Some(format!("user-{sid}")),
+            user_sid: Some(sid.into()),
+            user: Some(format!("user-{sid}").into()),
             logon_type: Some(2),
             ..Logon::default()
         }))
@@ -642,7 +667,7 @@ mod tests {
         let rdp = |id| RdpChange {
             logon_id: 0x10,
             session_name: Some("RDP-Tcp#1".into()),
-            client_name: Some(format!("CLIENT{id}")),
+            client_name: Some(format!("CLIENT{id}").into()),
             client_address: Some("10.0.0.1".into()),
         };
         let r = reconstruct(on_pc(vec![

@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::text::Text;
 use crate::time::Timestamp;
 
 /// Everything found in one run over one or more files.
@@ -76,12 +77,12 @@ impl EndReason {
 pub struct ExplicitCredential {
     pub time: Timestamp,
     pub record_id: u64,
-    pub target_user: Option<String>,
-    pub target_domain: Option<String>,
-    pub target_server: Option<String>,
-    pub target_info: Option<String>,
-    pub process_name: Option<String>,
-    pub source_ip: Option<String>,
+    pub target_user: Option<Text>,
+    pub target_domain: Option<Text>,
+    pub target_server: Option<Text>,
+    pub target_info: Option<Text>,
+    pub process_name: Option<Text>,
+    pub source_ip: Option<Text>,
 }
 
 /// What a 4778/4779 says happened to the RDP connection.
@@ -98,9 +99,9 @@ pub struct RdpEvent {
     pub time: Timestamp,
     pub record_id: u64,
     pub action: RdpAction,
-    pub session_name: Option<String>,
-    pub client_name: Option<String>,
-    pub client_address: Option<String>,
+    pub session_name: Option<Text>,
+    pub client_name: Option<Text>,
+    pub client_address: Option<Text>,
 }
 
 /// What a 4800/4801 says happened to the workstation.
@@ -122,33 +123,33 @@ pub struct LockEvent {
 /// One logon session, as the rules of `SESSIONS.md` reconstruct it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Session {
-    pub computer: String,
+    pub computer: Text,
     pub logon_id: String,
     pub linked_logon_id: Option<String>,
-    pub user_sid: Option<String>,
-    pub user: Option<String>,
-    pub domain: Option<String>,
+    pub user_sid: Option<Text>,
+    pub user: Option<Text>,
+    pub domain: Option<Text>,
     pub logon_type: Option<u32>,
-    pub logon_type_name: Option<String>,
+    pub logon_type_name: Option<Text>,
     pub start: Option<Timestamp>,
     pub end: Option<Timestamp>,
     pub end_reason: EndReason,
     pub duration_seconds: Option<f64>,
     pub logon_events: u32,
-    pub source_ip: Option<String>,
+    pub source_ip: Option<Text>,
     pub source_port: Option<u32>,
-    pub workstation: Option<String>,
-    pub logon_process: Option<String>,
-    pub auth_package: Option<String>,
-    pub lm_package: Option<String>,
-    pub process_name: Option<String>,
+    pub workstation: Option<Text>,
+    pub logon_process: Option<Text>,
+    pub auth_package: Option<Text>,
+    pub lm_package: Option<Text>,
+    pub process_name: Option<Text>,
     pub elevated: Option<bool>,
     pub admin: bool,
     pub record_ids: Vec<u64>,
     /// Time of the first 4647 (user-initiated logoff), if any.
     pub user_logoff_time: Option<Timestamp>,
     /// The ImpersonationLevel of the opening 4624, as text.
-    pub impersonation_level: Option<String>,
+    pub impersonation_level: Option<Text>,
     pub explicit_credentials: Vec<ExplicitCredential>,
     pub rdp_events: Vec<RdpEvent>,
     pub lock_events: Vec<LockEvent>,
@@ -157,7 +158,7 @@ pub struct Session {
 impl Session {
     /// A session of `computer` and `logon_id` that no event has filled in yet: no start, no
     /// end, open until the log ends, nothing attached.
-    pub fn new(computer: impl Into<String>, logon_id: impl Into<String>) -> Session {
+    pub fn new(computer: impl Into<Text>, logon_id: impl Into<String>) -> Session {
         Session {
             computer: computer.into(),
             logon_id: logon_id.into(),
@@ -194,25 +195,25 @@ impl Session {
 /// One failed logon (4625).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Failure {
-    pub computer: String,
+    pub computer: Text,
     pub time: Timestamp,
-    pub user: Option<String>,
-    pub domain: Option<String>,
-    pub user_sid: Option<String>,
+    pub user: Option<Text>,
+    pub domain: Option<Text>,
+    pub user_sid: Option<Text>,
     pub logon_type: Option<u32>,
-    pub logon_type_name: Option<String>,
-    pub status: Option<String>,
-    pub sub_status: Option<String>,
+    pub logon_type_name: Option<Text>,
+    pub status: Option<Text>,
+    pub sub_status: Option<Text>,
     /// SubStatus decoded when it is not zero, else Status.
-    pub reason: Option<String>,
+    pub reason: Option<Text>,
     /// The FailureReason `%%` code as text.
-    pub failure_reason: Option<String>,
-    pub source_ip: Option<String>,
+    pub failure_reason: Option<Text>,
+    pub source_ip: Option<Text>,
     pub source_port: Option<u32>,
-    pub workstation: Option<String>,
-    pub process_name: Option<String>,
-    pub logon_process: Option<String>,
-    pub auth_package: Option<String>,
+    pub workstation: Option<Text>,
+    pub process_name: Option<Text>,
+    pub logon_process: Option<Text>,
+    pub auth_package: Option<Text>,
     pub record_id: u64,
 }
 

@@ -17,6 +17,7 @@ use crate::event::Event;
 use crate::extract::{JsonRecord, RecordValues, SystemField, extract};
 use crate::report::{FileSummary, Warning, WarningKind};
 use crate::template;
+use crate::text::Interner;
 use crate::time::Timestamp;
 
 /// Size of the file header block.
@@ -180,16 +181,38 @@ pub fn scan_chunk(index: u64, data: &[u8]) -> ChunkScan {
 
 /// [`scan_chunk`], read the given way.
 pub fn scan_chunk_with(index: u64, data: &[u8], extraction: Extraction) -> ChunkScan {
-    if extraction == Extraction::Fast {
-        let mut collector = Collector::new(index);
-        let fast = template::read_chunk(data, |header_id, header_time, values| {
-            collector.record(values, header_id, header_time)
-        });
-        if fast.is_ok() {
-            return collector.finish();
+    ChunkReader::new(extraction).read(index, data)
+}
+
+/// Reads the chunks of a file (or of a range of it) one after another, sharing what they have
+/// in common: one copy of each text the records repeat.
+#[derive(Default)]
+pub struct ChunkReader {
+    extraction: Extraction,
+    texts: Interner,
+}
+
+impl ChunkReader {
+    pub fn new(extraction: Extraction) -> Self {
+        ChunkReader {
+            extraction,
+            texts: Interner::default(),
         }
     }
-    scan_chunk_plain(index, data)
+
+    /// Reads chunk number `index`, whose bytes are `data` (see [`scan_chunk`]).
+    pub fn read(&mut self, index: u64, data: &[u8]) -> ChunkScan {
+        if self.extraction == Extraction::Fast {
+            let mut collector = Collector::new(index, &mut self.texts);
+            let fast = template::read_chunk(data, |header_id, header_time, values| {
+                collector.record(values, header_id, header_time)
+            });
+            if fast.is_ok() {
+                return collector.finish();
+            }
+        }
+        scan_chunk_plain(index, data, &mut self.texts)
+    }
 }
 
 /// Whether the fast way reads this chunk, and if not why (for tests and the benchmark).
@@ -198,8 +221,8 @@ pub fn fast_way_reads(data: &[u8]) -> Result<(), template::GiveUp> {
 }
 
 /// Reads one chunk by rendering every record to JSON with the `evtx` crate.
-fn scan_chunk_plain(index: u64, data: &[u8]) -> ChunkScan {
-    let mut collector = Collector::new(index);
+fn scan_chunk_plain(index: u64, data: &[u8], texts: &mut Interner) -> ChunkScan {
+    let mut collector = Collector::new(index, texts);
     // A chunk of zeros is unused space (Windows preallocates), not damage.
     if data.iter().all(|b| *b == 0) {
         return collector.finish();
@@ -285,8 +308,9 @@ fn scan_chunk_plain(index: u64, data: &[u8]) -> ChunkScan {
 }
 
 /// Gathers the records of a chunk into its [`ChunkScan`], whichever way they were read.
-struct Collector {
+struct Collector<'t> {
     scan: ChunkScan,
+    texts: &'t mut Interner,
     bad: u64,
     first_bad: Option<String>,
     /// The (Computer, Channel) of the records last seen, and their ids and times: records
@@ -297,8 +321,8 @@ struct Collector {
 /// Where a record was logged: (Computer, Channel).
 type Origin = (String, String);
 
-impl Collector {
-    fn new(index: u64) -> Self {
+impl<'t> Collector<'t> {
+    fn new(index: u64, texts: &'t mut Interner) -> Self {
         Collector {
             scan: ChunkScan {
                 index,
@@ -306,6 +330,7 @@ impl Collector {
                 events: Vec::with_capacity(64),
                 ..ChunkScan::default()
             },
+            texts,
             bad: 0,
             first_bad: None,
             origin: None,
@@ -337,7 +362,7 @@ impl Collector {
         if let Some((_, ids)) = &mut self.origin {
             ids.push((id, time));
         }
-        match extract(values, header_time) {
+        match extract(values, header_time, self.texts) {
             Ok(Some(event)) => self.scan.events.push(event),
             Ok(None) => {}
             Err(e) => {
@@ -381,12 +406,21 @@ pub struct ScannedFile {
 }
 
 /// Collects the chunks of one file, in any order, into a [`ScannedFile`].
+///
+/// A big log's events are most of the memory a load takes, so they are moved into the file's
+/// vector as the chunks come, and the file's events are that vector when the chunks came in
+/// order (as the page adds them): never a second copy of them all. Chunks that came out of
+/// order are put in order at the end.
 #[derive(Debug, Clone)]
 pub struct FileScan {
     name: String,
     size: u64,
     header_damaged: bool,
+    /// The chunks added, their events moved out to `events`.
     chunks: Vec<ChunkScan>,
+    events: Vec<Event>,
+    /// Where the events of each chunk of `chunks` start in `events`.
+    starts: Vec<usize>,
 }
 
 impl FileScan {
@@ -396,15 +430,44 @@ impl FileScan {
             size,
             header_damaged: layout.header_damaged,
             chunks: Vec::new(),
+            events: Vec::new(),
+            starts: Vec::new(),
         }
     }
 
-    pub fn add(&mut self, chunk: ChunkScan) {
+    /// Makes room for `additional` more events (when the caller knows how many will come,
+    /// the events' vector is then allocated once, at its size).
+    pub fn reserve_events(&mut self, additional: usize) {
+        self.events.reserve_exact(additional);
+    }
+
+    pub fn add(&mut self, mut chunk: ChunkScan) {
+        self.starts.push(self.events.len());
+        self.events.append(&mut chunk.events);
         self.chunks.push(chunk);
+    }
+
+    /// The events in chunk order (for chunks added more than once, in the order added).
+    fn events_in_chunk_order(&mut self) -> Vec<Event> {
+        let mut events = std::mem::take(&mut self.events);
+        if self.chunks.is_sorted_by_key(|chunk| chunk.index) {
+            return events;
+        }
+        let mut pieces = Vec::with_capacity(self.chunks.len());
+        for (added, (chunk, start)) in self.chunks.iter().zip(&self.starts).enumerate().rev() {
+            pieces.push((chunk.index, added, events.split_off(*start)));
+        }
+        pieces.sort_unstable_by_key(|(index, added, _)| (*index, *added));
+        let mut ordered = Vec::with_capacity(pieces.iter().map(|(_, _, piece)| piece.len()).sum());
+        for (_, _, piece) in pieces {
+            ordered.extend(piece);
+        }
+        ordered
     }
 
     /// Merges the chunks (the result does not depend on the order they were added in).
     pub fn finish(mut self) -> ScannedFile {
+        let events = self.events_in_chunk_order();
         self.chunks.sort_by_key(|c| c.index);
         let mut file = ScannedFile {
             summary: FileSummary {
@@ -427,13 +490,10 @@ impl FileScan {
                 )
             });
         }
+        file.events = events;
         let mut ids_by_origin: BTreeMap<(String, String), Vec<(u64, Timestamp)>> = BTreeMap::new();
-        // Sized once: a big log's events are most of the page's memory.
-        file.events
-            .reserve_exact(self.chunks.iter().map(|c| c.events.len()).sum());
         for chunk in self.chunks {
             file.summary.records += chunk.records;
-            file.events.extend(chunk.events);
             for (origin, ids) in chunk.record_ids {
                 ids_by_origin.entry(origin).or_default().extend(ids);
             }
@@ -540,10 +600,11 @@ pub fn scan_bytes_with(name: &str, bytes: &[u8], extraction: Extraction) -> Scan
         Err(e) => return unreadable_file(name, size, &e),
     };
     let mut scan = FileScan::new(name, layout, size);
+    let mut reader = ChunkReader::new(extraction);
     for index in 0..layout.chunks {
         let start = chunk_offset(index) as usize;
         let end = bytes.len().min(start + CHUNK_SIZE as usize);
-        scan.add(scan_chunk_with(index, &bytes[start..end], extraction));
+        scan.add(reader.read(index, &bytes[start..end]));
     }
     scan.finish()
 }
@@ -567,12 +628,13 @@ pub fn scan_bytes_parallel(
         let workers: Vec<_> = (0..threads)
             .map(|first| {
                 scope.spawn(move || {
+                    let mut reader = ChunkReader::new(extraction);
                     (first..layout.chunks)
                         .step_by(threads as usize)
                         .map(|index| {
                             let start = chunk_offset(index) as usize;
                             let end = bytes.len().min(start + CHUNK_SIZE as usize);
-                            scan_chunk_with(index, &bytes[start..end], extraction)
+                            reader.read(index, &bytes[start..end])
                         })
                         .collect()
                 })
@@ -589,8 +651,11 @@ pub fn scan_bytes_parallel(
             })
             .collect()
     });
+    let mut chunks: Vec<ChunkScan> = scans.into_iter().flatten().collect();
+    chunks.sort_by_key(|chunk| chunk.index);
     let mut scan = FileScan::new(name, layout, size);
-    for chunk in scans.into_iter().flatten() {
+    scan.reserve_events(chunks.iter().map(|chunk| chunk.events.len()).sum());
+    for chunk in chunks {
         scan.add(chunk);
     }
     scan.finish()
@@ -620,13 +685,14 @@ pub fn scan_reader<R: Read + Seek>(
     };
     let mut scan = FileScan::new(name, layout, size);
     let mut buffer = Vec::with_capacity(CHUNK_SIZE as usize);
+    let mut reader = ChunkReader::default();
     for index in 0..layout.chunks {
         buffer.clear();
         let read = source
             .seek(SeekFrom::Start(chunk_offset(index)))
             .and_then(|_| (&mut source).take(CHUNK_SIZE).read_to_end(&mut buffer));
         match read {
-            Ok(_) => scan.add(scan_chunk(index, &buffer)),
+            Ok(_) => scan.add(reader.read(index, &buffer)),
             Err(e) => scan.add(ChunkScan {
                 index,
                 problems: vec![ChunkProblem::Unreadable {

@@ -17,8 +17,9 @@ use std::cell::Cell;
 
 use evtx::{ChunkFlags, EvtxChunkHeader, checksum_ieee};
 
-use crate::extract::{DataField, Integer, RecordValues, SystemField, is_wanted};
+use crate::extract::{DataField, Integer, RecordValues, SystemField, is_empty_marker, is_wanted};
 use crate::scan::CHUNK_SIZE;
+use crate::text::{Form, Interner, Text};
 use crate::time::Timestamp;
 
 /// Why the fast way gave up on a chunk (which is then read the plain way). Tests and the
@@ -361,6 +362,9 @@ struct Template {
     fields: [Place; DataField::ALL.len()],
     /// Why the named values (EventData or UserData) cannot be read the fast way, if so.
     data_problem: Option<&'static str>,
+    /// The provider name, when the template writes it as plain text (as Windows does): every
+    /// record is asked for its provider, and this answers without reading UTF-16 each time.
+    literal_provider: Option<String>,
 }
 
 impl Template {
@@ -480,6 +484,7 @@ impl<'c, 'n> TemplateReader<'c, 'n> {
                 data_deps: [NO_DEPENDENCY; 3],
                 fields: [Place::Absent; DataField::ALL.len()],
                 data_problem: None,
+                literal_provider: None,
             },
             event_data: false,
             user_data_children: 0,
@@ -560,6 +565,15 @@ impl<'c, 'n> TemplateReader<'c, 'n> {
             && top.children != roots
         {
             self.template.data_problem = Some("nested named values of an unusual shape");
+        }
+        if let Place::Literal { at, units, deps } =
+            self.template.system[SystemField::Provider as usize]
+            && deps == [NO_DEPENDENCY; 3]
+        {
+            self.template.literal_provider = self
+                .data
+                .get(at as usize..at as usize + usize::from(units) * 2)
+                .and_then(decode_utf16);
         }
         Ok(self.template)
     }
@@ -919,6 +933,50 @@ impl<'c> Values<'c, '_> {
         }
     }
 
+    /// Where the text of the value at `place` is stored, read by `slots`.
+    fn stored_text(&self, place: Place, slots: &[Slot<'c>]) -> Stored<'c> {
+        match place {
+            Place::Absent | Place::Empty => Stored::Nothing,
+            Place::Unreadable => Stored::Other,
+            Place::Literal { at, units, deps } => {
+                if left_out(&deps, slots) {
+                    return Stored::Nothing;
+                }
+                match self
+                    .data
+                    .get(at as usize..at as usize + usize::from(units) * 2)
+                {
+                    Some(bytes) => Stored::Utf16(bytes),
+                    None => Stored::Nothing,
+                }
+            }
+            Place::Slot { index, deps } => {
+                if left_out(&deps, slots) {
+                    return Stored::Nothing;
+                }
+                match slots.get(usize::from(index)) {
+                    None => Stored::Nothing,
+                    Some(slot) if slot.kind == value::NULL => Stored::Nothing,
+                    Some(slot) if slot.kind == value::STRING => Stored::Utf16(slot.bytes),
+                    Some(slot) if slot.kind == value::SID => Stored::Sid(slot.bytes),
+                    Some(_) => Stored::Other,
+                }
+            }
+        }
+    }
+
+    /// The shared text of UTF-16 `bytes` (empty when they are), decoded only the first time
+    /// they are seen.
+    fn shared_text(&self, bytes: &[u8], texts: &mut Interner) -> Option<Text> {
+        match texts.intern_stored(Form::Utf16, bytes, decode_utf16) {
+            Some(text) => Some(text),
+            None => {
+                self.give_up("a string that is not valid UTF-16");
+                None
+            }
+        }
+    }
+
     fn give_up(&self, why: &'static str) -> Option<Cow<'c, str>> {
         self.problem.set(Some(GiveUp(why)));
         None
@@ -1034,12 +1092,42 @@ impl RecordValues for Values<'_, '_> {
     }
 
     fn provider_is(&self, name: &str) -> bool {
+        if let Some(provider) = &self.template.literal_provider {
+            return provider.eq_ignore_ascii_case(name);
+        }
         self.system_text_is(SystemField::Provider, name, true)
             .unwrap_or_else(|| {
                 self.system(SystemField::Provider)
                     .unwrap_or_default()
                     .eq_ignore_ascii_case(name)
             })
+    }
+
+    fn system_text(&self, field: SystemField, texts: &mut Interner) -> Text {
+        let place = self.template.system[field as usize];
+        let shared = match (field, self.stored_text(place, self.slots)) {
+            // These two have checks of their own in `system`.
+            (SystemField::Provider | SystemField::TimeCreated, _)
+            | (_, Stored::Other | Stored::Sid(_)) => None,
+            (_, Stored::Nothing) => Some(texts.intern("")),
+            (_, Stored::Utf16(bytes)) => Some(self.shared_text(bytes, texts).unwrap_or_default()),
+        };
+        shared.unwrap_or_else(|| texts.intern(&self.system(field).unwrap_or_default()))
+    }
+
+    fn data_text(&self, field: DataField, texts: &mut Interner) -> Option<Text> {
+        let (place, slots) = match self.nested {
+            Some((template, slots)) => (template.fields[field as usize], slots),
+            None => (self.template.fields[field as usize], self.slots),
+        };
+        let text = match self.stored_text(place, slots) {
+            Stored::Nothing => return None,
+            Stored::Utf16(bytes) => self.shared_text(bytes, texts)?,
+            // Its size was checked with the record (`check_sid`).
+            Stored::Sid(bytes) => texts.intern_stored(Form::Sid, bytes, |b| Some(render_sid(b)))?,
+            Stored::Other => texts.intern(&self.data(field)?),
+        };
+        (!is_empty_marker(&text)).then_some(text)
     }
 
     fn data(&self, field: DataField) -> Option<Cow<'_, str>> {
@@ -1062,6 +1150,18 @@ impl RecordValues for Values<'_, '_> {
         }
         integer(slots.get(usize::from(index))?)
     }
+}
+
+/// Where a value's text is stored.
+enum Stored<'c> {
+    /// Nowhere: the value is absent, empty, null or left out.
+    Nothing,
+    /// As UTF-16 (a string value, or text written in the template).
+    Utf16(&'c [u8]),
+    /// As a binary SID.
+    Sid(&'c [u8]),
+    /// In another way (a number, a GUID...), rendered as text by [`render`].
+    Other,
 }
 
 /// Whether an element with these dependencies is left out: when one names a null value.
@@ -1159,9 +1259,14 @@ fn valid_utf16(bytes: &[u8]) -> bool {
             .chunks_exact(2)
             .map(|u| u16::from_le_bytes([u[0], u[1]]))
     };
-    // Surrogates are rare: look for one before decoding.
-    !units().any(|unit| (0xd800..0xe000).contains(&unit))
-        || char::decode_utf16(units()).all(|c| c.is_ok())
+    // Surrogates are rare: look for one (a high byte in D8..=DF) before decoding. Every
+    // string of every record passes here, so the look is one branch-free pass.
+    let has_surrogate = bytes
+        .as_chunks::<2>()
+        .0
+        .iter()
+        .fold(false, |seen, unit| seen | (unit[1] & 0xf8 == 0xd8));
+    !has_surrogate || char::decode_utf16(units()).all(|c| c.is_ok())
 }
 
 /// UTF-16LE up to the first NUL, or `None` when it is not valid UTF-16.
@@ -1171,7 +1276,8 @@ fn decode_utf16(bytes: &[u8]) -> Option<String> {
         .map(|u| u16::from_le_bytes([u[0], u[1]]))
         .take_while(|unit| *unit != 0);
     if units.clone().all(|unit| unit < 0x80) {
-        let ascii: Vec<u8> = units.map(|unit| unit as u8).collect();
+        let mut ascii = Vec::with_capacity(bytes.len() / 2);
+        ascii.extend(units.map(|unit| unit as u8));
         return String::from_utf8(ascii).ok();
     }
     char::decode_utf16(units)

@@ -7,13 +7,14 @@ use proptest::prelude::*;
 use logonscope_core::event::{Event, EventHeader, EventKind, Logoff, Logon};
 use logonscope_core::reconstruct::reconstruct;
 use logonscope_core::report::EndReason;
+use logonscope_core::text::Text;
 use logonscope_core::time::Timestamp;
 
 /// One random event: (computer, time step, event id, logon id, sid).
 type Step = (u8, u8, u16, u64, u8);
 
 fn to_event(record_id: u64, (computer, time, id, logon_id, sid): Step) -> Event {
-    let sid = Some(format!("S-1-5-21-{sid}"));
+    let sid: Option<Text> = Some(format!("S-1-5-21-{sid}").into());
     let kind = match id {
         4624 => EventKind::Logon(Box::new(Logon {
             logon_id,
@@ -39,7 +40,7 @@ fn to_event(record_id: u64, (computer, time, id, logon_id, sid): Step) -> Event 
     };
     Event {
         header: EventHeader {
-            computer: format!("PC{computer}"),
+            computer: format!("PC{computer}").into(),
             channel: "Security".into(),
             record_id,
             time: Timestamp(u64::from(time) * 10_000_000),
@@ -52,7 +53,7 @@ fn to_event(record_id: u64, (computer, time, id, logon_id, sid): Step) -> Event 
 /// What the model says of one session.
 #[derive(Debug, Clone, PartialEq)]
 struct Outline {
-    computer: String,
+    computer: Text,
     logon_id: u64,
     start: Option<Timestamp>,
     end: Option<Timestamp>,
@@ -63,7 +64,7 @@ struct Outline {
 
 struct ModelSession {
     outline: Outline,
-    sid: Option<String>,
+    sid: Option<Text>,
     open: bool,
     user_logoff: Option<Timestamp>,
 }
@@ -82,9 +83,9 @@ fn model(mut events: Vec<Event>) -> Vec<Outline> {
             .iter()
             .position(|s| s.open && s.outline.computer == computer && s.outline.logon_id == id)
     };
-    let new_session = |computer: &str, id: u64, start, sid: Option<String>| ModelSession {
+    let new_session = |computer: &str, id: u64, start, sid: Option<Text>| ModelSession {
         outline: Outline {
-            computer: computer.to_string(),
+            computer: computer.into(),
             logon_id: id,
             start,
             end: None,

@@ -17,6 +17,7 @@ use logonscope_core::report::{
     EndReason, ExplicitCredential, Failure, FileSummary, RdpAction, RdpEvent, Report, Session,
     Warning, WarningKind,
 };
+use logonscope_core::text::Text;
 use logonscope_core::time::{TICKS_PER_SECOND, Timestamp};
 
 use crate::records::{
@@ -72,8 +73,8 @@ const LOG_START: u64 = 133_590_312_000_000_000;
 const SID_BASE: &str = "S-1-5-21-3623811015-3361044348-30300820";
 
 /// `-` and empty are absent in the report.
-fn opt(value: &str) -> Option<String> {
-    (!value.is_empty() && value != "-").then(|| value.to_string())
+fn opt(value: &str) -> Option<Text> {
+    (!value.is_empty() && value != "-").then(|| Text::from(value))
 }
 
 /// Writes events and keeps the report they must give.
@@ -164,7 +165,7 @@ impl HostileLog {
             user: opt(l.user),
             domain: opt(l.domain),
             logon_type: Some(l.logon_type),
-            logon_type_name: Some(logon_type_name(l.logon_type)),
+            logon_type_name: Some(logon_type_name(l.logon_type).into()),
             start: Some(Timestamp(time)),
             logon_events: 1,
             source_ip: opt(l.ip),
@@ -176,7 +177,7 @@ impl HostileLog {
             process_name: opt(l.process_name),
             elevated: Some(l.elevated),
             record_ids: vec![record_id],
-            impersonation_level: Some(message_code_text(IMPERSONATION)),
+            impersonation_level: Some(message_code_text(IMPERSONATION).into()),
             ..Session::new(HOSTILE_COMPUTER, format!("{:#x}", l.logon_id))
         };
         self.open.insert(l.logon_id, self.sessions.len());
@@ -199,7 +200,7 @@ impl HostileLog {
                     user: opt(target.user),
                     domain: opt(target.domain),
                     logon_type: Some(logon_type),
-                    logon_type_name: Some(logon_type_name(logon_type)),
+                    logon_type_name: Some(logon_type_name(logon_type).into()),
                     ..Session::new(HOSTILE_COMPUTER, format!("{:#x}", target.logon_id))
                 });
                 self.sessions.len() - 1
@@ -238,17 +239,17 @@ impl HostileLog {
         };
         let record_id = self.sink.failure(time, HOSTILE_COMPUTER, &fields)?;
         self.failures.push(Failure {
-            computer: HOSTILE_COMPUTER.to_string(),
+            computer: HOSTILE_COMPUTER.into(),
             time: Timestamp(time),
             user: opt(f.user),
             domain: opt(f.domain),
             user_sid: opt(NO_SID),
             logon_type: Some(f.logon_type),
-            logon_type_name: Some(logon_type_name(f.logon_type)),
-            status: Some(format!("{:#010x}", f.status)),
-            sub_status: Some(format!("{:#010x}", f.sub_status)),
-            reason: failure_reason(Some(f.status), Some(f.sub_status)),
-            failure_reason: Some(message_code_text(BAD_PASSWORD)),
+            logon_type_name: Some(logon_type_name(f.logon_type).into()),
+            status: Some(format!("{:#010x}", f.status).into()),
+            sub_status: Some(format!("{:#010x}", f.sub_status).into()),
+            reason: failure_reason(Some(f.status), Some(f.sub_status)).map(Text::from),
+            failure_reason: Some(message_code_text(BAD_PASSWORD).into()),
             source_ip: opt(f.ip),
             source_port: f.port.parse().ok(),
             workstation: opt(f.workstation),
@@ -286,8 +287,8 @@ impl HostileLog {
             computer: Some(HOSTILE_COMPUTER.to_string()),
             time: Some(t),
             record_id: Some(record_id),
-            user: opt(SCRIPT),
-            domain: opt(IMG_ONERROR),
+            user: opt(SCRIPT).map(String::from),
+            domain: opt(IMG_ONERROR).map(String::from),
             ..Warning::new(
                 WarningKind::LogCleared,
                 format!(

@@ -19,6 +19,7 @@ use logonscope_core::report::{
     EndReason, ExplicitCredential, Failure, FileSummary, LockAction, LockEvent, RdpAction,
     RdpEvent, Report, Session, Warning, WarningKind,
 };
+use logonscope_core::text::Text;
 use logonscope_core::time::{TICKS_PER_SECOND, Timestamp};
 
 use crate::people::{
@@ -308,8 +309,8 @@ struct Simulation<W: Write + Seek, P: FnMut(u64)> {
     start: u64,
 }
 
-fn opt(value: &str) -> Option<String> {
-    (!value.is_empty() && value != "-").then(|| value.to_string())
+fn opt(value: &str) -> Option<Text> {
+    (!value.is_empty() && value != "-").then(|| Text::from(value))
 }
 
 fn port(value: &str) -> Option<u32> {
@@ -681,14 +682,14 @@ impl<W: Write + Seek, P: FnMut(u64)> Simulation<W, P> {
         let record_id = self.sink.logon(time, &computer, &fields)?;
         let v2 = version >= 2;
         let session = Session {
-            computer: computer.clone(),
+            computer: computer.into(),
             logon_id: format!("{logon_id:#x}"),
             linked_logon_id: (v2 && linked_logon_id != 0).then(|| format!("{linked_logon_id:#x}")),
             user_sid: opt(&identity.sid),
             user: opt(&identity.user),
             domain: opt(&identity.domain),
             logon_type: Some(logon_type),
-            logon_type_name: Some(logon_type_name(logon_type)),
+            logon_type_name: Some(logon_type_name(logon_type).into()),
             start: Some(Timestamp(time)),
             end: None,
             end_reason: EndReason::LogEnd,
@@ -705,7 +706,7 @@ impl<W: Write + Seek, P: FnMut(u64)> Simulation<W, P> {
             admin: false,
             record_ids: vec![record_id],
             user_logoff_time: None,
-            impersonation_level: v2.then(|| message_code_text(IMPERSONATION)),
+            impersonation_level: v2.then(|| message_code_text(IMPERSONATION).into()),
             explicit_credentials: Vec::new(),
             rdp_events: Vec::new(),
             lock_events: Vec::new(),
@@ -1302,17 +1303,17 @@ impl<W: Write + Seek, P: FnMut(u64)> Simulation<W, P> {
         };
         let record_id = self.sink.failure(time, computer, &fields)?;
         self.failures.push(Failure {
-            computer: computer.to_string(),
+            computer: computer.into(),
             time: Timestamp(time),
             user: opt(&f.name),
             domain: opt(DOMAIN),
             user_sid: opt(NO_SID),
             logon_type: Some(f.logon_type),
-            logon_type_name: Some(logon_type_name(f.logon_type)),
-            status: Some(format!("{:#010x}", f.status)),
-            sub_status: Some(format!("{:#010x}", f.sub_status)),
-            reason: failure_reason(Some(f.status), Some(f.sub_status)),
-            failure_reason: Some(message_code_text(reason)),
+            logon_type_name: Some(logon_type_name(f.logon_type).into()),
+            status: Some(format!("{:#010x}", f.status).into()),
+            sub_status: Some(format!("{:#010x}", f.sub_status).into()),
+            reason: failure_reason(Some(f.status), Some(f.sub_status)).map(Text::from),
+            failure_reason: Some(message_code_text(reason).into()),
             source_ip: opt(f.ip),
             source_port: port.parse().ok(),
             workstation: opt(f.workstation),
@@ -1672,7 +1673,7 @@ fn orphan_session(
         user: opt(&identity.user),
         domain: opt(&identity.domain),
         logon_type,
-        logon_type_name: logon_type.map(logon_type_name),
+        logon_type_name: logon_type.map(|t| logon_type_name(t).into()),
         ..Session::new(computer, format!("{logon_id:#x}"))
     }
 }
@@ -1687,8 +1688,8 @@ fn log_cleared_warning(computer: &str, time: u64, record_id: u64, by: &Identity)
         computer: Some(computer.to_string()),
         time: Some(t),
         record_id: Some(record_id),
-        user: opt(&by.user),
-        domain: opt(&by.domain),
+        user: opt(&by.user).map(String::from),
+        domain: opt(&by.domain).map(String::from),
         ..Warning::new(WarningKind::LogCleared, message)
     }
 }

@@ -14,6 +14,7 @@ use std::hash::Hash;
 use logonscope_core::Report;
 use logonscope_core::catalog;
 use logonscope_core::report::{EndReason, Session};
+use logonscope_core::text::Text;
 use logonscope_core::time::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -96,9 +97,9 @@ impl Column {
     /// The cell of `s` in this column; empty when the value is unknown. `show_time` writes
     /// times in the zone the page uses.
     pub fn cell_text(self, s: &Session, show_time: &dyn Fn(Timestamp) -> String) -> String {
-        let text = |value: &Option<String>| value.clone().unwrap_or_default();
+        let text = |value: &Option<Text>| value.as_deref().unwrap_or_default().to_string();
         match self {
-            Column::Computer => s.computer.clone(),
+            Column::Computer => s.computer.to_string(),
             Column::User => account_text(s.domain.as_deref(), s.user.as_deref()),
             Column::LogonType => s.logon_type.map_or_else(String::new, |number| {
                 logon_type_text(number, s.logon_type_name.as_deref())
@@ -729,8 +730,8 @@ mod tests {
 
     fn session(computer: &str, user: Option<&str>, start: Option<&str>) -> Session {
         let mut s = Session::new(computer, "0x10");
-        s.user = user.map(str::to_string);
-        s.domain = user.map(|_| "CORP".to_string());
+        s.user = user.map(Into::into);
+        s.domain = user.map(|_| "CORP".into());
         s.start = start.map(at);
         s
     }
@@ -759,7 +760,7 @@ mod tests {
         s.end = Some(at("2024-05-01T10:12:05Z"));
         s.duration_seconds = Some(725.0);
         s.logon_type = Some(10);
-        s.logon_type_name = Some("RemoteInteractive".to_string());
+        s.logon_type_name = Some("RemoteInteractive".into());
         s.admin = true;
         s.elevated = Some(false);
         s.end_reason = EndReason::UserLogoff;
@@ -780,7 +781,7 @@ mod tests {
         assert_eq!(Column::SourceIp.cell_text(&s, &show), "");
 
         let mut orphan = Session::new("WKS01", "0x20");
-        orphan.user = Some("bob".to_string());
+        orphan.user = Some("bob".into());
         orphan.logon_type = Some(12);
         assert_eq!(Column::User.cell_text(&orphan, &show), "bob");
         assert_eq!(Column::LogonType.cell_text(&orphan, &show), "12");
@@ -1031,16 +1032,15 @@ mod tests {
         let sessions: Vec<Session> = (0..600u64)
             .map(|i| {
                 let mut s = Session::new(["srv", "SRV", "alpha", "Beta"][(i % 4) as usize], "0x1");
-                s.user = users[(i % 5) as usize].map(str::to_string);
-                s.domain = domains[(i / 5 % 4) as usize].map(str::to_string);
+                s.user = users[(i % 5) as usize].map(Into::into);
+                s.domain = domains[(i / 5 % 4) as usize].map(Into::into);
                 s.logon_type = [None, Some(2), Some(10), Some(3)][(i / 3 % 4) as usize];
                 s.start = (i % 7 != 0).then_some(Timestamp(i * 13 % 50));
                 s.end = (i % 11 != 0).then_some(Timestamp(i * 17 % 40));
                 s.duration_seconds = (i % 6 != 0).then_some((i % 9) as f64 - 2.5);
-                s.source_ip = (i % 8 != 0).then(|| format!("10.0.0.{}", i % 12));
-                s.workstation =
-                    (i % 10 != 0).then(|| ["ws", "WS", "zz"][(i % 3) as usize].to_string());
-                s.auth_package = (i % 2 == 0).then(|| "NTLM".to_string());
+                s.source_ip = (i % 8 != 0).then(|| format!("10.0.0.{}", i % 12).into());
+                s.workstation = (i % 10 != 0).then(|| ["ws", "WS", "zz"][(i % 3) as usize].into());
+                s.auth_package = (i % 2 == 0).then(|| "NTLM".into());
                 s.admin = i % 3 == 0;
                 s.elevated = [None, Some(true), Some(false)][(i % 3) as usize];
                 s.end_reason = EndReason::ALL[(i % 6) as usize];
@@ -1089,8 +1089,8 @@ mod tests {
                 // A scrambled but deterministic start, with some orphans.
                 let scrambled = (i * 7_919) % 200_000;
                 s.start = (i % 50 != 0).then_some(Timestamp(base.0 + scrambled * 10_000_000));
-                s.user = Some(names[(i % 6) as usize].to_string());
-                s.domain = Some("CORP".to_string());
+                s.user = Some(names[(i % 6) as usize].into());
+                s.domain = Some("CORP".into());
                 s.logon_type = Some([2, 3, 5, 10][(i % 4) as usize]);
                 s.duration_seconds = (i % 3 != 0).then_some((i % 1_000) as f64);
                 s

@@ -378,9 +378,9 @@ mod tests {
 
     fn failure(logon_type: Option<u32>) -> Failure {
         Failure {
-            computer: "pc1".to_string(),
+            computer: "pc1".into(),
             time: Timestamp(5),
-            user: Some("bob".to_string()),
+            user: Some("bob".into()),
             domain: None,
             user_sid: None,
             logon_type,

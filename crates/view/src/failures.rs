@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use logonscope_core::Report;
 use logonscope_core::report::Failure;
+use logonscope_core::text::Text;
 use logonscope_core::time::{TICKS_PER_SECOND, Timestamp};
 
 use crate::accounts::account_name;
@@ -116,7 +117,7 @@ impl FailureGroup {
 
 /// A text field that holds something: the report writes `-` and empty values as `null`, but a
 /// hand-made report might not.
-fn present(value: &Option<String>) -> Option<&str> {
+fn present(value: &Option<Text>) -> Option<&str> {
     value.as_deref().filter(|v| !v.trim().is_empty())
 }
 
@@ -345,23 +346,23 @@ mod tests {
 
     fn failure(seconds: u64, user: &str, ip: Option<&str>) -> Failure {
         Failure {
-            computer: "pc1".to_string(),
+            computer: "pc1".into(),
             time: at_seconds(seconds),
-            user: Some(user.to_string()),
-            domain: Some("CORP".to_string()),
-            user_sid: Some("S-1-0-0".to_string()),
+            user: Some(user.into()),
+            domain: Some("CORP".into()),
+            user_sid: Some("S-1-0-0".into()),
             logon_type: Some(3),
-            logon_type_name: Some("Network".to_string()),
-            status: Some("0xc000006d".to_string()),
-            sub_status: Some("0xc000006a".to_string()),
-            reason: Some("User logon with misspelled or bad password".to_string()),
-            failure_reason: Some("Unknown user name or bad password.".to_string()),
-            source_ip: ip.map(str::to_string),
+            logon_type_name: Some("Network".into()),
+            status: Some("0xc000006d".into()),
+            sub_status: Some("0xc000006a".into()),
+            reason: Some("User logon with misspelled or bad password".into()),
+            failure_reason: Some("Unknown user name or bad password.".into()),
+            source_ip: ip.map(Into::into),
             source_port: Some(50_000),
             workstation: None,
             process_name: None,
-            logon_process: Some("NtLmSsp ".to_string()),
-            auth_package: Some("NTLM".to_string()),
+            logon_process: Some("NtLmSsp ".into()),
+            auth_package: Some("NTLM".into()),
             record_id: seconds,
         }
     }
@@ -386,7 +387,7 @@ mod tests {
         failures.extend(run(1000, 60, 2, "bob", "10.0.0.9"));
         failures.extend(run(5000, 60, 4, "bob", "10.0.0.7"));
         let mut other = failure(9000, "zed", Some("10.0.0.1"));
-        other.reason = Some("Account locked out".to_string());
+        other.reason = Some("Account locked out".into());
         failures.push(other);
         let report = report(failures);
 
@@ -433,7 +434,7 @@ mod tests {
         ];
         for (i, reason) in ["x", "y", "y"].into_iter().enumerate() {
             let mut f = failure(10 + i as u64, "c", Some("10.0.0.3"));
-            f.reason = Some(reason.to_string());
+            f.reason = Some(reason.into());
             failures.push(f);
         }
         let groups = group_failures(&report(failures), GroupBy::Source);
@@ -449,11 +450,11 @@ mod tests {
     fn keys_fall_back_when_fields_are_missing() {
         let mut f = failure(0, "alice", None);
         assert_eq!(source_key(&f), LOCAL_SOURCE);
-        f.workstation = Some("KALI".to_string());
+        f.workstation = Some("KALI".into());
         assert_eq!(source_key(&f), "KALI");
-        f.source_ip = Some("192.0.2.4".to_string());
+        f.source_ip = Some("192.0.2.4".into());
         assert_eq!(source_key(&f), "192.0.2.4", "the address wins");
-        f.source_ip = Some(String::new());
+        f.source_ip = Some("".into());
         assert_eq!(source_key(&f), "KALI", "an empty address is no address");
 
         assert_eq!(account_key(&f), "CORP\\alice");
@@ -463,7 +464,7 @@ mod tests {
         assert_eq!(account_key(&f), "S-1-0-0");
         f.user_sid = None;
         assert_eq!(account_key(&f), UNKNOWN_ACCOUNT);
-        f.domain = Some("CORP".to_string());
+        f.domain = Some("CORP".into());
         assert_eq!(
             account_key(&f),
             UNKNOWN_ACCOUNT,
@@ -480,7 +481,7 @@ mod tests {
     fn source_addresses_are_written_with_their_port() {
         let mut f = failure(0, "a", Some("10.1.2.3"));
         assert_eq!(source_address(&f), "10.1.2.3:50000");
-        f.source_ip = Some("fe80::1".to_string());
+        f.source_ip = Some("fe80::1".into());
         assert_eq!(source_address(&f), "[fe80::1]:50000");
         f.source_port = Some(0);
         assert_eq!(source_address(&f), "fe80::1");

@@ -834,17 +834,17 @@ mod tests {
 
     fn session(user: &str, start: Option<&str>, end: Option<&str>) -> Session {
         let mut s = Session::new("WKS01.corp.local", "0x1a2b3c");
-        s.user = Some(user.to_string());
-        s.domain = Some("CORP".to_string());
-        s.user_sid = Some("S-1-5-21-1-2-3-1104".to_string());
+        s.user = Some(user.into());
+        s.domain = Some("CORP".into());
+        s.user_sid = Some("S-1-5-21-1-2-3-1104".into());
         s.logon_type = Some(10);
-        s.logon_type_name = Some("RemoteInteractive".to_string());
+        s.logon_type_name = Some("RemoteInteractive".into());
         s.start = start.map(at);
         s.end = end.map(at);
-        s.source_ip = Some("10.0.0.5".to_string());
-        s.workstation = Some("LAPTOP-7".to_string());
-        s.auth_package = Some("Negotiate".to_string());
-        s.logon_process = Some("User32 ".to_string());
+        s.source_ip = Some("10.0.0.5".into());
+        s.workstation = Some("LAPTOP-7".into());
+        s.auth_package = Some("Negotiate".into());
+        s.logon_process = Some("User32 ".into());
         s
     }
 
@@ -1004,7 +1004,7 @@ mod tests {
         };
         assert!(filter.matches(&session("alice", None, None)));
         let mut system = session("SYSTEM", None, None);
-        system.user_sid = Some("S-1-5-18".to_string());
+        system.user_sid = Some("S-1-5-18".into());
         assert!(!filter.matches(&system));
         let machine = session("WKS01$", None, None);
         assert!(!filter.matches(&machine));
@@ -1014,13 +1014,13 @@ mod tests {
     fn free_text_searches_every_text_field() {
         let mut s = session("alice", None, None);
         s.linked_logon_id = Some("0x99aa".to_string());
-        s.process_name = Some("C:\\Windows\\System32\\svchost.exe".to_string());
+        s.process_name = Some("C:\\Windows\\System32\\svchost.exe".into());
         s.explicit_credentials.push(ExplicitCredential {
             time: at("2024-05-01T10:00:00Z"),
             record_id: 1,
-            target_user: Some("backup_svc".to_string()),
-            target_domain: Some("CORP".to_string()),
-            target_server: Some("fileserver".to_string()),
+            target_user: Some("backup_svc".into()),
+            target_domain: Some("CORP".into()),
+            target_server: Some("fileserver".into()),
             target_info: None,
             process_name: None,
             source_ip: None,
@@ -1029,9 +1029,9 @@ mod tests {
             time: at("2024-05-01T10:00:00Z"),
             record_id: 2,
             action: RdpAction::Disconnect,
-            session_name: Some("RDP-Tcp#3".to_string()),
-            client_name: Some("HOME-PC".to_string()),
-            client_address: Some("203.0.113.9".to_string()),
+            session_name: Some("RDP-Tcp#3".into()),
+            client_name: Some("HOME-PC".into()),
+            client_address: Some("203.0.113.9".into()),
         });
         for needle in [
             "0x1a2b3c",
@@ -1176,7 +1176,7 @@ mod tests {
                 (i % 9 != 0).then_some("2024-05-01T10:00:00Z"),
                 (i % 7 != 0).then_some("2024-05-01T11:00:00Z"),
             );
-            s.computer = ["WKS01", "srv-02", "DC"][(i % 3) as usize].to_string();
+            s.computer = ["WKS01", "srv-02", "DC"][(i % 3) as usize].into();
             s.logon_id = format!("{:#x}", 0x1000 + i);
             // A report from elsewhere may spell logon ids otherwise.
             if i == 17 {
@@ -1185,16 +1185,16 @@ mod tests {
             s.start = s.start.map(|t| Timestamp(t.0 + u64::from(i) * 600_000_000));
             s.end = s.end.map(|t| Timestamp(t.0 + u64::from(i) * 600_000_000));
             s.logon_type = [Some(2), Some(3), Some(10), None][(i % 4) as usize];
-            s.source_ip = (i % 6 != 0).then(|| format!("10.0.{}.5", i % 4));
+            s.source_ip = (i % 6 != 0).then(|| format!("10.0.{}.5", i % 4).into());
             s.end_reason = EndReason::ALL[(i % 6) as usize];
             if i % 50 == 3 {
                 s.rdp_events.push(RdpEvent {
                     time: at("2024-05-01T10:00:00Z"),
                     record_id: 2,
                     action: RdpAction::Disconnect,
-                    session_name: Some("RDP-Tcp#3".to_string()),
-                    client_name: Some("HOME-PC".to_string()),
-                    client_address: Some("203.0.113.9".to_string()),
+                    session_name: Some("RDP-Tcp#3".into()),
+                    client_name: Some("HOME-PC".into()),
+                    client_address: Some("203.0.113.9".into()),
                 });
             }
             sessions.push(s);

@@ -30,6 +30,7 @@ use base64::Engine;
 use base64::engine::DecodePaddingMode;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, URL_SAFE_NO_PAD};
 use logonscope_core::Report;
+use logonscope_core::text::interning;
 use logonscope_core::time::Timestamp;
 use miniz_oxide::inflate::TINFLStatus;
 use serde::{Deserialize, Serialize};
@@ -291,7 +292,8 @@ fn decode(kind: LinkKind, data: &str) -> Result<Vec<u8>, LinkError> {
 }
 
 fn from_postcard<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, String> {
-    match postcard::take_from_bytes::<T>(bytes) {
+    // The texts of the report share one copy of each value, as when it was made.
+    match interning(|| postcard::take_from_bytes::<T>(bytes)) {
         Ok((value, [])) => Ok(value),
         Ok(_) => Err("its data goes on after the report".to_string()),
         Err(e) => Err(format!("its data is not a logonscope report ({e})")),
@@ -454,7 +456,7 @@ pub fn parse_report_file(bytes: &[u8]) -> Result<SharedReport, String> {
                      does not know (it reads version {REPORT_FILE_VERSION})"
                 ));
             }
-            let file: ReportFileIn = serde_json::from_slice(bytes)
+            let file: ReportFileIn = interning(|| serde_json::from_slice(bytes))
                 .map_err(|e| format!("it is not a complete logonscope report file ({e})"))?;
             SharedReport {
                 report: file.report,
@@ -463,7 +465,7 @@ pub fn parse_report_file(bytes: &[u8]) -> Result<SharedReport, String> {
             }
         }
         None => {
-            let report: Report = serde_json::from_slice(bytes)
+            let report: Report = interning(|| serde_json::from_slice(bytes))
                 .map_err(|e| format!("it is not a logonscope report ({e})"))?;
             SharedReport {
                 report,

@@ -198,7 +198,7 @@ pub fn timestamp_at(seconds: f64) -> Timestamp {
 /// `(unknown)`.
 pub fn user_label(session: &Session) -> String {
     account_name(session.domain.as_deref(), session.user.as_deref())
-        .or_else(|| session.user_sid.clone())
+        .or_else(|| session.user_sid.as_deref().map(str::to_string))
         .unwrap_or_else(|| "(unknown)".to_string())
 }
 
@@ -277,7 +277,7 @@ pub fn layout(report: &Report, visible: &[u32], by: LaneBy) -> TimelineLayout {
             None => {
                 let label = match by {
                     LaneBy::User => user_label(session),
-                    LaneBy::Computer => session.computer.clone(),
+                    LaneBy::Computer => session.computer.to_string(),
                 };
                 let key = label.to_lowercase();
                 let group = match by_key.get(&key) {
@@ -310,7 +310,7 @@ pub fn layout(report: &Report, visible: &[u32], by: LaneBy) -> TimelineLayout {
             entry.label_from = index;
             entry.label = match by {
                 LaneBy::User => user_label(session),
-                LaneBy::Computer => session.computer.clone(),
+                LaneBy::Computer => session.computer.to_string(),
             };
         }
         bars.push(Bar {
@@ -588,7 +588,7 @@ fn reboots(
         };
         markers.push(Marker {
             time,
-            computer: session.computer.clone(),
+            computer: session.computer.to_string(),
             label,
             lane,
         });
@@ -1221,9 +1221,9 @@ mod tests {
         end_reason: EndReason,
     ) -> Session {
         let mut s = Session::new(computer, "0x1");
-        s.user = user.map(str::to_string);
-        s.domain = user.map(|_| "CORP".to_string());
-        s.user_sid = Some("S-1-5-21-1".to_string());
+        s.user = user.map(Into::into);
+        s.domain = user.map(|_| "CORP".into());
+        s.user_sid = Some("S-1-5-21-1".into());
         s.logon_type = logon_type;
         s.start = start.map(at);
         s.end = end.map(at);

@@ -60,7 +60,7 @@ pub struct SessionKey {
 impl SessionKey {
     pub fn of(session: &Session) -> SessionKey {
         SessionKey {
-            computer: session.computer.clone(),
+            computer: session.computer.to_string(),
             logon_id: session.logon_id.clone(),
             start: session.start,
             end: session.end,

@@ -1,5 +1,6 @@
-//! The worker's browser side: messages in (`serde-wasm-bindgen`), file pieces by
-//! `Blob.slice` + `FileReaderSync` (a worker may block), results out as transferred buffers.
+//! The worker's browser side: messages in (`serde-wasm-bindgen`), file pieces by `Blob.slice`
+//! (read ahead with `arrayBuffer()` while the piece before is scanned; `FileReaderSync` for
+//! the one chunk of a raw-record request), results out as transferred buffers.
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use logonscope_core::protocol::{FromWorker, ToWorker, encode_scans};
@@ -9,7 +10,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
 
-use logonscope_worker::job::scan_range;
+use logonscope_core::scan::ChunkReader;
+use logonscope_worker::job::{Piece, pieces, scan_piece};
+use wasm_bindgen_futures::JsFuture;
 
 pub fn start() {
     console_error_panic_hook::set_once();
@@ -38,36 +41,31 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
             first_chunk,
             end_chunk,
         }) => {
-            let outcome = file
-                .ok_or_else(|| "no file was sent".to_string())
-                .and_then(|blob| {
-                    let size = blob.size() as u64;
-                    scan_range(
+            let reply = match file {
+                Some(blob) => {
+                    let scope = scope.clone();
+                    let job = ScanJob {
+                        job,
+                        file: file_index,
                         first_chunk,
                         end_chunk,
-                        size,
-                        |offset, length| read(&blob, offset, length),
-                        |batch| {
-                            let reply = FromWorker::Scanned {
-                                job,
-                                file: file_index,
-                                chunks: batch.scans.len() as u64,
-                                bytes: batch.bytes,
-                                records: batch.records,
-                                memory: wasm_memory_bytes(),
-                            };
-                            match encode_scans(&batch.scans) {
-                                Ok(bulk) => post(scope, &reply, Some(bulk)),
-                                Err(message) => {
-                                    post(scope, &FromWorker::Failed { job, message }, None)
-                                }
-                            }
-                        },
-                    )
-                });
-            let reply = match outcome {
-                Ok(()) => FromWorker::Done { job },
-                Err(message) => FromWorker::Failed { job, message },
+                    };
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let reply = match job.run(&scope, &blob).await {
+                            Ok(()) => FromWorker::Done { job: job.job },
+                            Err(message) => FromWorker::Failed {
+                                job: job.job,
+                                message,
+                            },
+                        };
+                        post(&scope, &reply, None);
+                    });
+                    return;
+                }
+                None => FromWorker::Failed {
+                    job,
+                    message: "no file was sent".to_string(),
+                },
             };
             post(scope, &reply, None);
         }
@@ -125,6 +123,80 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
             None,
         ),
     }
+}
+
+/// A range of chunks of a file to scan.
+#[derive(Clone, Copy)]
+struct ScanJob {
+    job: u32,
+    file: u32,
+    first_chunk: u64,
+    end_chunk: u64,
+}
+
+impl ScanJob {
+    /// Scans the range piece by piece, sending each batch of scans as it is made. The next
+    /// piece is being read (by the browser) while this one is scanned.
+    async fn run(&self, scope: &DedicatedWorkerGlobalScope, blob: &Blob) -> Result<(), String> {
+        let clock = scope.performance();
+        let now = || clock.as_ref().map_or(0.0, |clock| clock.now());
+        let pieces = pieces(self.first_chunk, self.end_chunk, blob.size() as u64);
+        let mut reader = ChunkReader::default();
+        let mut next = pieces.first().map(|piece| start_reading(blob, piece));
+        for (number, piece) in pieces.iter().enumerate() {
+            let Some(reading) = next.take() else { break };
+            let began = now();
+            let data = reading?.await;
+            // Waiting for the piece is the time reading costs the scan.
+            let mut read_millis = now() - began;
+            next = pieces
+                .get(number + 1)
+                .map(|piece| start_reading(blob, piece));
+            let data = piece_bytes(data)?;
+            let mut batch_began = now();
+            scan_piece(&mut reader, piece.first_chunk, &data, &mut |batch| {
+                let encoded = encode_scans(&batch.scans);
+                let reply = FromWorker::Scanned {
+                    job: self.job,
+                    file: self.file,
+                    chunks: batch.scans.len() as u64,
+                    bytes: batch.bytes,
+                    records: batch.records,
+                    events: batch.scans.iter().map(|s| s.events.len() as u64).sum(),
+                    memory: wasm_memory_bytes(),
+                    read_millis: std::mem::take(&mut read_millis),
+                    scan_millis: now() - batch_began,
+                };
+                match encoded {
+                    Ok(bulk) => post(scope, &reply, Some(bulk)),
+                    Err(message) => post(
+                        scope,
+                        &FromWorker::Failed {
+                            job: self.job,
+                            message,
+                        },
+                        None,
+                    ),
+                }
+                batch_began = now();
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Starts reading `piece` of the file (`Blob.slice`, then `arrayBuffer()`).
+fn start_reading(blob: &Blob, piece: &Piece) -> Result<JsFuture, String> {
+    let slice = blob
+        .slice_with_f64_and_f64(piece.offset as f64, (piece.offset + piece.length) as f64)
+        .map_err(describe)?;
+    Ok(JsFuture::from(slice.array_buffer()))
+}
+
+/// The bytes of a piece read by [`start_reading`].
+fn piece_bytes(read: Result<JsValue, JsValue>) -> Result<Vec<u8>, String> {
+    let buffer = read.map_err(describe)?;
+    Ok(Uint8Array::new(&buffer).to_vec())
 }
 
 /// `length` bytes at `offset` of the file, read synchronously (allowed in a worker).

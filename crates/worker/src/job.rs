@@ -2,10 +2,15 @@
 //! scanned one at a time, the results handed on in batches so that the page sees progress
 //! and sessions early without one message per chunk.
 
-use logonscope_core::scan::{CHUNK_SIZE, ChunkScan, chunk_offset, scan_chunk};
+use logonscope_core::scan::{CHUNK_SIZE, ChunkReader, ChunkScan, chunk_offset};
 
 /// Chunks per batch: 1 MiB of log, a fraction of a second of work.
 pub const BATCH_CHUNKS: usize = 16;
+
+/// Chunks per read of the file: 4 MiB. Each read of a `Blob` is a round trip to the
+/// browser's file machinery, which costs more than its bytes at 1 MiB a read (and no less
+/// at 16 MiB).
+pub const READ_CHUNKS: u64 = 64;
 
 /// Scans of consecutive chunks, with the bytes and records they held.
 #[derive(Debug, Default)]
@@ -15,9 +20,57 @@ pub struct Batch {
     pub records: u64,
 }
 
-/// Scans chunks `first..end` of a file of `file_size` bytes, reading a batch of chunks at a
-/// time (one read per megabyte rather than per chunk). A piece that cannot be read stops the
-/// job with the reader's message (the batches already sent stay valid).
+/// One read of a job: chunks from `first_chunk`, `length` bytes at `offset` of the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Piece {
+    pub first_chunk: u64,
+    pub offset: u64,
+    pub length: u64,
+}
+
+/// The reads that cover chunks `first..end` of a file of `file_size` bytes, [`READ_CHUNKS`]
+/// chunks each (the last ones cut at the end of the file).
+pub fn pieces(first: u64, end: u64, file_size: u64) -> Vec<Piece> {
+    (first..end)
+        .step_by(READ_CHUNKS as usize)
+        .map(|first_chunk| {
+            let offset = chunk_offset(first_chunk);
+            let piece_end = chunk_offset(end.min(first_chunk + READ_CHUNKS));
+            Piece {
+                first_chunk,
+                offset,
+                length: (piece_end - offset).min(file_size.saturating_sub(offset)),
+            }
+        })
+        .collect()
+}
+
+/// Scans the chunks of one piece read from the file (`data`, from chunk `first_chunk`),
+/// handing the scans on [`BATCH_CHUNKS`] at a time. `reader` is the job's: the pieces of a
+/// job share what it learns.
+pub fn scan_piece(
+    reader: &mut ChunkReader,
+    first_chunk: u64,
+    data: &[u8],
+    emit: &mut impl FnMut(Batch),
+) {
+    for (batch_number, batch_data) in data.chunks(BATCH_CHUNKS * CHUNK_SIZE as usize).enumerate() {
+        let batch_first = first_chunk + (batch_number * BATCH_CHUNKS) as u64;
+        let mut batch = Batch::default();
+        for (number, chunk) in batch_data.chunks(CHUNK_SIZE as usize).enumerate() {
+            let scan = reader.read(batch_first + number as u64, chunk);
+            batch.bytes += chunk.len() as u64;
+            batch.records += scan.records;
+            batch.scans.push(scan);
+        }
+        emit(batch);
+    }
+}
+
+/// Scans chunks `first..end` of a file of `file_size` bytes, read piece by piece through
+/// `read(offset, length)`. A piece that cannot be read stops the job with the reader's
+/// message (the batches already sent stay valid). (The worker itself reads the next piece
+/// while it scans one: the same pieces and scans, overlapped.)
 pub fn scan_range(
     first: u64,
     end: u64,
@@ -25,23 +78,10 @@ pub fn scan_range(
     mut read: impl FnMut(u64, u64) -> Result<Vec<u8>, String>,
     mut emit: impl FnMut(Batch),
 ) -> Result<(), String> {
-    let mut index = first;
-    while index < end {
-        let batch_end = end.min(index + BATCH_CHUNKS as u64);
-        let offset = chunk_offset(index);
-        let length = (chunk_offset(batch_end) - offset).min(file_size.saturating_sub(offset));
-        let data = read(offset, length)?;
-        let mut batch = Batch::default();
-        for (number, chunk) in data.chunks(CHUNK_SIZE as usize).enumerate() {
-            let scan = scan_chunk(index + number as u64, chunk);
-            batch.bytes += chunk.len() as u64;
-            batch.records += scan.records;
-            batch.scans.push(scan);
-        }
-        if !batch.scans.is_empty() {
-            emit(batch);
-        }
-        index = batch_end;
+    let mut reader = ChunkReader::default();
+    for piece in pieces(first, end, file_size) {
+        let data = read(piece.offset, piece.length)?;
+        scan_piece(&mut reader, piece.first_chunk, &data, &mut emit);
     }
     Ok(())
 }
@@ -52,6 +92,7 @@ mod tests {
     use logonscope_core::analyze;
     use logonscope_core::protocol::{decode_scans, encode_scans, plan_ranges};
     use logonscope_core::scan::{FileScan, HEADER_PROBE_SIZE, check_header, scan_bytes};
+    use logonscope_core::text::Interner;
 
     /// What the page does: plan ranges over two workers, run them in any order, send each
     /// batch through the bulk encoding, merge.
@@ -60,6 +101,7 @@ mod tests {
         let probe = &bytes[..bytes.len().min(HEADER_PROBE_SIZE as usize)];
         let layout = check_header(probe, size).unwrap();
         let mut file = FileScan::new(name, layout, size);
+        let mut texts = Interner::default();
         let mut ranges = plan_ranges(&[layout.chunks], 2);
         ranges.reverse();
         let mut total_bytes = 0;
@@ -72,7 +114,9 @@ mod tests {
                 |batch| {
                     assert!(batch.scans.len() <= BATCH_CHUNKS);
                     total_bytes += batch.bytes;
-                    for scan in decode_scans(&encode_scans(&batch.scans).unwrap()).unwrap() {
+                    for scan in
+                        decode_scans(&encode_scans(&batch.scans).unwrap(), &mut texts).unwrap()
+                    {
                         file.add(scan);
                     }
                 },
@@ -102,25 +146,53 @@ mod tests {
     }
 
     #[test]
+    fn pieces_cover_the_range_and_stop_at_the_end_of_the_file() {
+        let size = 4096 + 130 * CHUNK_SIZE - 100;
+        let all = pieces(0, 130, size);
+        assert_eq!(
+            all.iter().map(|p| p.first_chunk).collect::<Vec<_>>(),
+            [0, 64, 128]
+        );
+        assert_eq!(all[0].length, READ_CHUNKS * CHUNK_SIZE);
+        assert_eq!(all[2].offset + all[2].length, size, "the last chunk is cut");
+        let middle = pieces(10, 20, size);
+        assert_eq!(
+            middle,
+            [Piece {
+                first_chunk: 10,
+                offset: chunk_offset(10),
+                length: 10 * CHUNK_SIZE
+            }]
+        );
+        assert!(pieces(5, 5, size).is_empty());
+    }
+
+    #[test]
     fn a_read_error_stops_the_job_with_its_message() {
         let mut batches = 0;
+        let mut reads = Vec::new();
         let outcome = scan_range(
             0,
-            40,
-            4096 + 40 * CHUNK_SIZE,
-            |offset, _| {
-                if offset > chunk_offset(20) {
+            200,
+            4096 + 200 * CHUNK_SIZE,
+            |offset, length| {
+                reads.push((offset, length));
+                if offset > chunk_offset(100) {
                     Err("the file went away".to_string())
                 } else {
-                    Ok(vec![0; CHUNK_SIZE as usize])
+                    Ok(vec![0; length as usize])
                 }
             },
             |_| batches += 1,
         );
         assert_eq!(outcome, Err("the file went away".to_string()));
         assert_eq!(
-            batches, 2,
-            "the batches read before the error (chunks 0 to 31) were sent"
+            reads,
+            [0, 64, 128].map(|first| (chunk_offset(first), READ_CHUNKS * CHUNK_SIZE))
+        );
+        assert_eq!(
+            batches, 8,
+            "the batches of the two reads before the error (chunks 0 to 127) were sent"
         );
     }
 }

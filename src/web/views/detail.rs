@@ -10,6 +10,7 @@ use leptos::ev;
 use leptos::prelude::*;
 use logonscope_core::catalog;
 use logonscope_core::report::{LockAction, RdpAction, Session};
+use logonscope_core::text::Text;
 use logonscope_core::time::Timestamp;
 use logonscope_view::columns::{account_text, end_reason_title, linked_session, logon_type_text};
 use logonscope_view::zone::{Zone, format_duration};
@@ -94,8 +95,8 @@ enum Value {
 }
 
 /// `null` in the report: shown as a muted dash.
-fn text(value: &Option<String>) -> Option<Value> {
-    value.clone().map(Value::Text)
+fn text(value: &Option<Text>) -> Option<Value> {
+    value.as_deref().map(|text| Value::Text(text.to_string()))
 }
 
 fn yes_no(flag: bool) -> String {
@@ -157,7 +158,7 @@ fn fields(state: AppState, s: &Session, linked: Option<u32>) -> AnyView {
             // IPv6 addresses take brackets before a port, as in URLs.
             Some(port) if ip.contains(':') => format!("[{ip}]:{port}"),
             Some(port) => format!("{ip}:{port}"),
-            None => ip.clone(),
+            None => ip.to_string(),
         })
     });
     let elevated = Some(Value::Text(match s.elevated {
@@ -177,7 +178,7 @@ fn fields(state: AppState, s: &Session, linked: Option<u32>) -> AnyView {
         (
             "Computer",
             "computer",
-            Some(Value::Text(s.computer.clone())),
+            Some(Value::Text(s.computer.to_string())),
         ),
         (
             "Logon ID",
@@ -323,9 +324,9 @@ fn time_cell(zone: RwSignal<Zone>, t: Timestamp) -> AnyView {
     view! { <span class="detail-time">{move || show_time(t, zone.get())}</span> }.into_any()
 }
 
-fn text_cell(value: Option<String>) -> AnyView {
+fn text_cell(value: Option<impl AsRef<str>>) -> AnyView {
     match value {
-        Some(text) => view! { <span>{text}</span> }.into_any(),
+        Some(text) => view! { <span>{text.as_ref().to_string()}</span> }.into_any(),
         None => view! { <span class="detail-null">"—"</span> }.into_any(),
     }
 }

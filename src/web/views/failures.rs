@@ -481,13 +481,13 @@ fn failure_list(group: Arc<FailureGroup>) -> impl IntoView {
 fn failure_row(failure: Failure, zone: Zone) -> impl IntoView {
     let user = match (&failure.domain, &failure.user) {
         (Some(domain), Some(user)) => format!("{domain}\\{user}"),
-        (None, Some(user)) => user.clone(),
-        _ => failure.user_sid.clone().unwrap_or_default(),
+        (None, Some(user)) => user.to_string(),
+        _ => failure.user_sid.as_deref().unwrap_or_default().to_string(),
     };
     let type_text = match (&failure.logon_type_name, failure.logon_type) {
         (Some(name), Some(number)) => format!("{number} {name}"),
         (None, Some(number)) => format!("{number} {}", catalog::logon_type_name(number)),
-        (Some(name), None) => name.clone(),
+        (Some(name), None) => name.to_string(),
         (None, None) => String::new(),
     };
     let type_tip = match failure.logon_type {
@@ -500,11 +500,15 @@ fn failure_row(failure: Failure, zone: Zone) -> impl IntoView {
     };
     let status = match (&failure.status, &failure.sub_status) {
         (Some(status), Some(sub)) => format!("{status} / {sub}"),
-        (Some(status), None) => status.clone(),
+        (Some(status), None) => status.to_string(),
         (None, Some(sub)) => format!("– / {sub}"),
         (None, None) => String::new(),
     };
-    let reason_tip = failure.failure_reason.clone().unwrap_or_default();
+    let reason_tip = failure
+        .failure_reason
+        .as_deref()
+        .unwrap_or_default()
+        .to_string();
     let logon_type_class = format!(
         "failures-lt failures-lt-{}",
         failure
@@ -515,14 +519,14 @@ fn failure_row(failure: Failure, zone: Zone) -> impl IntoView {
     view! {
         <tr data-testid="failure-row" data-record-id=failure.record_id.to_string()>
             <td class="failures-time">{show_time(failure.time, zone)}</td>
-            <td>{failure.computer.clone()}</td>
+            <td>{failure.computer.to_string()}</td>
             <td>{user}</td>
             <td class=logon_type_class title=type_tip>{type_text}</td>
             <td>{source_address(&failure)}</td>
-            <td>{failure.workstation.clone().unwrap_or_default()}</td>
+            <td>{failure.workstation.as_deref().unwrap_or_default().to_string()}</td>
             <td class="failures-code">{status}</td>
-            <td title=reason_tip>{failure.reason.clone().or(failure.failure_reason.clone()).unwrap_or_default()}</td>
-            <td class="failures-process">{failure.process_name.clone().unwrap_or_default()}</td>
+            <td title=reason_tip>{failure.reason.as_deref().or(failure.failure_reason.as_deref()).unwrap_or_default().to_string()}</td>
+            <td class="failures-process">{failure.process_name.as_deref().unwrap_or_default().to_string()}</td>
         </tr>
     }
 }

@@ -83,8 +83,11 @@ pub fn cell(value: &str) -> String {
     }
 }
 
-fn text(value: &Option<String>) -> String {
-    value.as_deref().map(cell).unwrap_or_default()
+fn text(value: &Option<impl AsRef<str>>) -> String {
+    value
+        .as_ref()
+        .map(|value| cell(value.as_ref()))
+        .unwrap_or_default()
 }
 
 fn time(value: Option<Timestamp>) -> String {

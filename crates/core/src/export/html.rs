@@ -217,8 +217,8 @@ fn account(domain: Option<&str>, user: Option<&str>) -> Option<String> {
 /// The timeline lane of a session: its account, else its SID, else its computer.
 fn lane_label(s: &Session) -> String {
     account(s.domain.as_deref(), s.user.as_deref())
-        .or_else(|| s.user_sid.clone())
-        .unwrap_or_else(|| s.computer.clone())
+        .or_else(|| s.user_sid.as_deref().map(str::to_string))
+        .unwrap_or_else(|| s.computer.to_string())
 }
 
 fn end_reason_words(reason: EndReason) -> &'static str {
@@ -416,7 +416,7 @@ fn write_summary(out: &mut String, report: &Report, sessions: &[&Session]) -> fm
         let (accounts, distinct_accounts) = top(
             report.failures.iter().map(|f| {
                 account(f.domain.as_deref(), f.user.as_deref())
-                    .or_else(|| f.user_sid.clone())
+                    .or_else(|| f.user_sid.as_deref().map(str::to_string))
                     .unwrap_or_else(|| "(no user)".to_string())
             }),
             TOP,
@@ -444,9 +444,10 @@ fn write_summary(out: &mut String, report: &Report, sessions: &[&Session]) -> fm
 /// Where a failed logon came from: its IP address, else its workstation.
 fn failure_source(f: &Failure) -> String {
     f.source_ip
-        .clone()
-        .or_else(|| f.workstation.clone())
-        .unwrap_or_else(|| "(no source)".to_string())
+        .as_deref()
+        .or(f.workstation.as_deref())
+        .unwrap_or("(no source)")
+        .to_string()
 }
 
 /// The colour of a logon type (the app's light palette).
@@ -833,14 +834,14 @@ mod tests {
         let mut sessions = Vec::new();
         for (i, text) in HOSTILE.iter().enumerate() {
             let mut s = Session::new(*text, *text);
-            s.user = Some(text.to_string());
-            s.domain = Some(text.to_string());
-            s.user_sid = Some(text.to_string());
+            s.user = Some((*text).into());
+            s.domain = Some((*text).into());
+            s.user_sid = Some((*text).into());
             s.logon_type = Some(i as u32);
-            s.logon_type_name = Some(text.to_string());
-            s.source_ip = Some(text.to_string());
-            s.workstation = Some(text.to_string());
-            s.process_name = Some(text.to_string());
+            s.logon_type_name = Some((*text).into());
+            s.source_ip = Some((*text).into());
+            s.workstation = Some((*text).into());
+            s.process_name = Some((*text).into());
             s.start = Some(time(i as i64 * 60));
             s.end = Some(time(i as i64 * 60 + 600));
             s.duration_seconds = Some(600.0);
@@ -850,23 +851,23 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(i, text)| Failure {
-                computer: text.to_string(),
+                computer: (*text).into(),
                 time: time(i as i64),
-                user: Some(text.to_string()),
-                domain: Some(text.to_string()),
-                user_sid: Some(text.to_string()),
+                user: Some((*text).into()),
+                domain: Some((*text).into()),
+                user_sid: Some((*text).into()),
                 logon_type: Some(3),
-                logon_type_name: Some(text.to_string()),
-                status: Some(text.to_string()),
-                sub_status: Some(text.to_string()),
-                reason: Some(text.to_string()),
-                failure_reason: Some(text.to_string()),
-                source_ip: Some(text.to_string()),
+                logon_type_name: Some((*text).into()),
+                status: Some((*text).into()),
+                sub_status: Some((*text).into()),
+                reason: Some((*text).into()),
+                failure_reason: Some((*text).into()),
+                source_ip: Some((*text).into()),
                 source_port: Some(1),
-                workstation: Some(text.to_string()),
-                process_name: Some(text.to_string()),
-                logon_process: Some(text.to_string()),
-                auth_package: Some(text.to_string()),
+                workstation: Some((*text).into()),
+                process_name: Some((*text).into()),
+                logon_process: Some((*text).into()),
+                auth_package: Some((*text).into()),
                 record_id: i as u64,
             })
             .collect();
@@ -1053,7 +1054,7 @@ mod tests {
         let mut failures = Vec::new();
         for i in 0..(MAX_TABLE_ROWS + 7) {
             let mut s = Session::new("PC", format!("{i:#x}"));
-            s.user = Some(format!("user{}", i % 3));
+            s.user = Some(format!("user{}", i % 3).into());
             s.start = Some(time(i as i64));
             sessions.push(s);
             failures.push(Failure {
@@ -1068,7 +1069,7 @@ mod tests {
                 sub_status: None,
                 reason: None,
                 failure_reason: None,
-                source_ip: Some(format!("10.0.0.{}", i % 200)),
+                source_ip: Some(format!("10.0.0.{}", i % 200).into()),
                 source_port: None,
                 workstation: None,
                 process_name: None,
@@ -1099,7 +1100,7 @@ mod tests {
             for j in 0..=k {
                 let mut s = Session::new("PC", format!("{:#x}", k * 100 + j));
                 s.domain = Some("CORP".into());
-                s.user = Some(format!("u{k:02}"));
+                s.user = Some(format!("u{k:02}").into());
                 s.logon_type = Some(if k % 2 == 0 { 3 } else { 10 });
                 s.start = Some(time((k * 1000 + j * 10) as i64));
                 s.end = Some(time((k * 1000 + j * 10 + 5) as i64));

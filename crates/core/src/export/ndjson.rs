@@ -25,6 +25,7 @@ use crate::catalog;
 use crate::decode::status_text;
 use crate::extract::parse_status;
 use crate::report::{Failure, Report, Session};
+use crate::text::Text;
 use crate::time::Timestamp;
 
 /// The ECS version the field names follow.
@@ -379,8 +380,7 @@ fn session_line(s: &Session) -> Line<'_> {
 
 fn failure_line(f: &Failure) -> Line<'_> {
     let source_ip = ip(f.source_ip.as_deref());
-    let words =
-        |code: &Option<String>| code.as_deref().and_then(parse_status).and_then(status_text);
+    let words = |code: &Option<Text>| code.as_deref().and_then(parse_status).and_then(status_text);
     Line {
         timestamp: Some(f.time),
         ecs: Ecs {

@@ -1,0 +1,382 @@
+//! Shared text: one copy of each distinct string of a log, however often it repeats.
+//!
+//! A Security log says the same few things over and over: its computer, its channel, a few
+//! hundred user, domain, package and process names. Giving every event its own copy of each
+//! would make a gigabyte log's events and sessions mostly duplicated text, and reading them
+//! mostly allocation. So values are [`Text`] (a reference-counted string that serializes as
+//! a plain string), and an [`Interner`] hands out one `Text` per distinct value while a log is
+//! read. Reports read back from bytes (a worker's results, a report file) share theirs too,
+//! within [`interning`].
+
+use std::borrow::{Borrow, Cow};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+
+/// An immutable string, cheap to clone and to share.
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Text(Arc<str>);
+
+impl Text {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Text {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for Text {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&*self.0, f)
+    }
+}
+
+impl From<&str> for Text {
+    fn from(text: &str) -> Self {
+        Text(Arc::from(text))
+    }
+}
+
+impl From<String> for Text {
+    fn from(text: String) -> Self {
+        Text(Arc::from(text))
+    }
+}
+
+impl From<&String> for Text {
+    fn from(text: &String) -> Self {
+        Text::from(text.as_str())
+    }
+}
+
+impl From<Cow<'_, str>> for Text {
+    fn from(text: Cow<'_, str>) -> Self {
+        Text(Arc::from(text))
+    }
+}
+
+impl From<Text> for String {
+    fn from(text: Text) -> Self {
+        text.0.to_string()
+    }
+}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl PartialEq<String> for Text {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl Serialize for Text {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let id = WRITING.with(|writing| writing.borrow_mut().as_mut().map(|table| table.id(self)));
+        match id {
+            Some(id) => serializer.serialize_u32(id),
+            None => serializer.serialize_str(&self.0),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let by_table = READING.with(|reading| matches!(*reading.borrow(), Some(Reading::Table(_))));
+        if !by_table {
+            return deserializer.deserialize_str(TextVisitor);
+        }
+        let id = u32::deserialize(deserializer)?;
+        READING
+            .with(|reading| match &*reading.borrow() {
+                Some(Reading::Table(table)) => table.get(id as usize).cloned(),
+                _ => None,
+            })
+            .ok_or_else(|| de::Error::custom(format!("text {id} is not in the text table")))
+    }
+}
+
+struct TextVisitor;
+
+impl Visitor<'_> for TextVisitor {
+    type Value = Text;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Text, E> {
+        Ok(READING.with(|reading| match reading.borrow_mut().as_mut() {
+            Some(Reading::Interner(interner)) => interner.intern(text),
+            _ => Text::from(text),
+        }))
+    }
+}
+
+/// How the texts being read on this thread are shared.
+enum Reading {
+    /// Each string read is interned.
+    Interner(Interner),
+    /// Texts are read as numbers into this table (see [`read_with_table`]).
+    Table(Vec<Text>),
+}
+
+/// The texts written so far by a [`write_with_table`] call, each with its number.
+#[derive(Default)]
+struct TableWriter {
+    /// By the address of the shared string: the writer's texts are interned, so each value
+    /// has one address (a value with two copies gets two numbers, which is only less compact).
+    ids: HashMap<usize, u32, RandomState>,
+    texts: Vec<Text>,
+}
+
+impl TableWriter {
+    fn id(&mut self, text: &Text) -> u32 {
+        let next = self.texts.len() as u32;
+        let id = *self.ids.entry(text.0.as_ptr() as usize).or_insert(next);
+        if id == next {
+            self.texts.push(text.clone());
+        }
+        id
+    }
+}
+
+thread_local! {
+    /// How the deserialization running on this thread shares its texts, if it does.
+    static READING: RefCell<Option<Reading>> = const { RefCell::new(None) };
+    /// The table of the serialization running on this thread, if it writes one.
+    static WRITING: RefCell<Option<TableWriter>> = const { RefCell::new(None) };
+}
+
+/// Runs `read` (which deserializes) so that the [`Text`]s it reads share one copy of each
+/// distinct value.
+pub fn interning<R>(read: impl FnOnce() -> R) -> R {
+    interning_into(&mut Interner::default(), read)
+}
+
+/// [`interning`] through `texts`, which keeps what it learns for the next call: the results
+/// of several reads (a worker's batches, say) share their texts too.
+pub fn interning_into<R>(texts: &mut Interner, read: impl FnOnce() -> R) -> R {
+    let outer =
+        READING.with(|reading| reading.replace(Some(Reading::Interner(std::mem::take(texts)))));
+    let result = read();
+    if let Some(Reading::Interner(used)) = READING.with(|reading| reading.replace(outer)) {
+        *texts = used;
+    }
+    result
+}
+
+/// Runs `write` (which serializes) so that each [`Text`] is written as a number into a table
+/// of the distinct texts, given back beside `write`'s result: values that repeat thousands
+/// of times in a batch of events are written once. Read back with [`read_with_table`].
+pub fn write_with_table<R>(write: impl FnOnce() -> R) -> (R, Vec<Text>) {
+    let outer = WRITING.with(|writing| writing.replace(Some(TableWriter::default())));
+    let result = write();
+    let table = WRITING.with(|writing| writing.replace(outer));
+    (result, table.map(|table| table.texts).unwrap_or_default())
+}
+
+/// Runs `read` (which deserializes what [`write_with_table`] wrote) with the table it gave.
+pub fn read_with_table<R>(table: Vec<Text>, read: impl FnOnce() -> R) -> R {
+    let outer = READING.with(|reading| reading.replace(Some(Reading::Table(table))));
+    let result = read();
+    READING.with(|reading| *reading.borrow_mut() = outer);
+    result
+}
+
+/// How many distinct values an interner keeps before it starts afresh: values that never
+/// repeat (a crafted log can hold millions) must not make it grow without bound. Starting
+/// afresh only costs sharing, never correctness.
+const INTERNER_LIMIT: usize = 1 << 16;
+
+/// Hands out one [`Text`] per distinct value; also by the bytes a value is stored as in a
+/// log, so that a value seen before is neither decoded nor allocated again.
+#[derive(Default)]
+pub struct Interner {
+    by_text: HashMap<Text, (), RandomState>,
+    /// By stored bytes, one map per [`Form`].
+    by_stored: [HashMap<Box<[u8]>, Text, RandomState>; 2],
+}
+
+/// The hasher of the maps: fast, and seeded per run, since the values come from the log (a
+/// crafted log must not be able to make every value collide).
+type RandomState = foldhash::quality::RandomState;
+
+/// How a value is stored in a log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// UTF-16LE text.
+    Utf16 = 0,
+    /// A binary SID.
+    Sid = 1,
+}
+
+impl Interner {
+    /// The shared copy of `text`.
+    pub fn intern(&mut self, text: &str) -> Text {
+        if let Some((shared, _)) = self.by_text.get_key_value(text) {
+            return shared.clone();
+        }
+        if self.by_text.len() >= INTERNER_LIMIT {
+            self.by_text.clear();
+        }
+        let shared = Text::from(text);
+        self.by_text.insert(shared.clone(), ());
+        shared
+    }
+
+    /// The text that `decode` makes of `bytes`, a value stored in `form`, shared and
+    /// remembered by those bytes: `decode` runs once per distinct value (`None`: it could not
+    /// decode them). `decode` must depend on the bytes alone.
+    pub fn intern_stored(
+        &mut self,
+        form: Form,
+        bytes: &[u8],
+        decode: impl FnOnce(&[u8]) -> Option<String>,
+    ) -> Option<Text> {
+        let known = &mut self.by_stored[form as usize];
+        if let Some(text) = known.get(bytes) {
+            return Some(text.clone());
+        }
+        if known.len() >= INTERNER_LIMIT {
+            known.clear();
+        }
+        let text = self.intern(&decode(bytes)?);
+        self.by_stored[form as usize].insert(bytes.into(), text.clone());
+        Some(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interned_values_share_one_copy() {
+        let mut interner = Interner::default();
+        let a = interner.intern("CORP");
+        let b = interner.intern("CORP");
+        assert!(Arc::ptr_eq(&a.0, &b.0));
+        assert_ne!(interner.intern("corp"), a);
+    }
+
+    #[test]
+    fn utf16_values_are_read_once() {
+        let mut interner = Interner::default();
+        let bytes = [b'a', 0, b'b', 0];
+        let mut decodes = 0;
+        let mut decode = |bytes: &[u8]| {
+            decodes += 1;
+            Some(String::from_utf16_lossy(&[
+                u16::from(bytes[0]),
+                u16::from(bytes[2]),
+            ]))
+        };
+        let first = interner
+            .intern_stored(Form::Utf16, &bytes, &mut decode)
+            .unwrap();
+        let second = interner
+            .intern_stored(Form::Utf16, &bytes, &mut decode)
+            .unwrap();
+        assert_eq!(decodes, 1);
+        assert_eq!(first, "ab");
+        assert!(Arc::ptr_eq(&first.0, &second.0));
+        // The same text by another way shares the copy too.
+        assert!(Arc::ptr_eq(&interner.intern("ab").0, &first.0));
+        // What cannot be decoded is not remembered.
+        assert_eq!(
+            interner.intern_stored(Form::Utf16, &[0, 0xd8], |_| None),
+            None
+        );
+        assert_eq!(interner.by_stored[Form::Utf16 as usize].len(), 1);
+        // The same bytes in another form are another value.
+        let sid = interner.intern_stored(Form::Sid, &bytes, |_| Some("S-1".into()));
+        assert_eq!(sid.as_deref(), Some("S-1"));
+    }
+
+    #[test]
+    fn serializes_as_a_plain_string_and_reads_back_shared() {
+        let values = vec![Text::from("alice"), Text::from("alice")];
+        let json = serde_json::to_string(&values).unwrap();
+        assert_eq!(json, r#"["alice","alice"]"#);
+        let read: Vec<Text> = interning(|| serde_json::from_str(&json)).unwrap();
+        assert_eq!(read, values);
+        assert!(Arc::ptr_eq(&read[0].0, &read[1].0));
+        let unshared: Vec<Text> = serde_json::from_str(&json).unwrap();
+        assert!(!Arc::ptr_eq(&unshared[0].0, &unshared[1].0));
+        let mut texts = Interner::default();
+        let first: Vec<Text> = interning_into(&mut texts, || serde_json::from_str(&json)).unwrap();
+        let second: Vec<Text> = interning_into(&mut texts, || serde_json::from_str(&json)).unwrap();
+        assert!(Arc::ptr_eq(&first[0].0, &second[1].0));
+    }
+
+    #[test]
+    fn a_table_writes_each_text_once() {
+        let mut texts = Interner::default();
+        let values: Vec<Text> = ["alice", "bob", "alice", "alice"]
+            .iter()
+            .map(|value| texts.intern(value))
+            .collect();
+        let (bytes, table) = write_with_table(|| postcard::to_allocvec(&values).unwrap());
+        assert_eq!(table, vec![Text::from("alice"), Text::from("bob")]);
+        // Four numbers (and the length), not four strings.
+        assert_eq!(bytes.len(), 5);
+        let read: Vec<Text> =
+            read_with_table(table.clone(), || postcard::from_bytes(&bytes)).unwrap();
+        assert_eq!(read, values);
+        assert!(Arc::ptr_eq(&read[0].0, &read[3].0));
+        // A number outside the table is an error, not a panic.
+        let short: Result<Vec<Text>, _> =
+            read_with_table(table[..1].to_vec(), || postcard::from_bytes(&bytes));
+        assert!(short.is_err());
+        // Outside these calls texts are plain strings again.
+        assert_eq!(postcard::to_allocvec(&values[0]).unwrap(), b"\x05alice");
+    }
+
+    #[test]
+    fn the_interner_stays_bounded() {
+        let mut interner = Interner::default();
+        for n in 0..INTERNER_LIMIT + 10 {
+            interner.intern(&n.to_string());
+        }
+        assert!(interner.by_text.len() <= INTERNER_LIMIT);
+        assert_eq!(interner.intern("7"), "7");
+    }
+}
