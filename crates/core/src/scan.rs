@@ -443,7 +443,10 @@ impl FileScan {
 
     pub fn add(&mut self, mut chunk: ChunkScan) {
         self.starts.push(self.events.len());
-        self.events.append(&mut chunk.events);
+        // Taken, not appended: the chunk's own vector is freed here rather than kept (empty
+        // but still allocated) with the chunk until the end.
+        let events = std::mem::take(&mut chunk.events);
+        self.events.extend(events);
         self.chunks.push(chunk);
     }
 
