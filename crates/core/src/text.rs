@@ -26,6 +26,12 @@ impl Text {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Which shared copy this is: the same for every clone of one text, so for every use of
+    /// a value read through one [`Interner`] (two copies of one value may have two).
+    pub fn identity(&self) -> usize {
+        self.0.as_ptr() as usize
+    }
 }
 
 impl Deref for Text {

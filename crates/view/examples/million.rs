@@ -9,7 +9,8 @@
 //! with people, services, machine accounts, split tokens, orphans and failures), simulated
 //! straight into a sink that keeps no bytes, so nothing is read from disk and no 2.7 GB log is
 //! held in memory. It is the report the page gets from `logonscope synth --out … --sessions
-//! 800000 --computers 8 --seed 5`.
+//! 800000 --computers 8 --seed 5`, read back through an interner so that, as in the page, each
+//! distinct text is one shared copy.
 //!
 //! `cargo run --release -p logonscope-view --example million [-- --sessions N]`
 //!
@@ -23,6 +24,7 @@ use std::time::Instant;
 
 use logonscope_core::Report;
 use logonscope_core::report::EndReason;
+use logonscope_core::text::interning;
 use logonscope_synth::{SynthOptions, write_log};
 use logonscope_view::columns::{
     Column, Sort, TableGeometry, visible_sessions, visible_sessions_indexed,
@@ -113,6 +115,15 @@ fn main() {
             eprintln!("the synthetic report could not be made: {error}");
             std::process::exit(1);
         }
+    };
+    // Its texts shared as in the page's report (read through an interner): one copy of each
+    // value, which the free-text filter relies on.
+    let shared = postcard::to_allocvec(&report)
+        .ok()
+        .and_then(|bytes| interning(|| postcard::from_bytes::<Report>(&bytes)).ok());
+    let Some(report) = shared else {
+        eprintln!("the synthetic report could not be read back");
+        std::process::exit(1);
     };
     let sessions = report.sessions.len();
     let users: BTreeSet<_> = report.sessions.iter().map(|s| s.user.as_deref()).collect();

@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 
 use logonscope_core::catalog;
 use logonscope_core::report::{EndReason, Session};
+use logonscope_core::text::Text;
 use logonscope_core::time::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -140,7 +141,12 @@ impl SessionMatcher<'_> {
         match self.profile_verdict(s) {
             Verdict::Fails => false,
             Verdict::Passes => self.times_match(s),
-            Verdict::TextElsewhere => self.times_match(s) && self.session_text_matches(s, false),
+            Verdict::TextElsewhere => {
+                self.times_match(s)
+                    && self.session_text_matches(s, false, &mut |needle, haystack| {
+                        needle.found_in_haystack(haystack)
+                    })
+            }
         }
     }
 
@@ -201,14 +207,20 @@ impl SessionMatcher<'_> {
     /// Whether the free-text needle is in a text of the session's own: its logon ids and
     /// attached events. `hex_ids` says that every logon id is written with hex digits and
     /// `x` only (as the core writes them: `0x3e7`): a needle with any other character (most
-    /// searches) cannot be in one, and the ids need not be read.
-    fn session_text_matches(&self, s: &Session, hex_ids: bool) -> bool {
+    /// searches) cannot be in one, and the ids need not be read. `found` searches the texts
+    /// of attached events (and may remember its answers).
+    fn session_text_matches<'s>(
+        &self,
+        s: &'s Session,
+        hex_ids: bool,
+        found: &mut impl FnMut(&Needle, Haystack<'s>) -> bool,
+    ) -> bool {
         let Some(needle) = &self.text else {
             return true;
         };
         ((needle.may_be_in_hex || !hex_ids)
             && needle.found_in_any(&[Some(&s.logon_id), s.linked_logon_id.as_deref()]))
-            || attached_text_matches(needle, s)
+            || attached_text_matches(s, &mut |haystack| found(needle, haystack))
     }
 }
 
@@ -469,9 +481,9 @@ impl SessionIndex {
     }
 
     /// The sessions of `order` (indices into `sessions`) that `filter` keeps, in that order.
-    pub fn filtered_in(
+    pub fn filtered_in<'s>(
         &self,
-        sessions: &[Session],
+        sessions: &'s [Session],
         filter: &SessionFilter,
         order: impl IntoIterator<Item = u32>,
     ) -> Vec<u32> {
@@ -497,6 +509,14 @@ impl SessionIndex {
             .text
             .as_ref()
             .is_some_and(|needle| needle.may_be_in_hex || !self.hex_ids);
+        // The attached events of a million sessions repeat a few thousand texts, shared (one
+        // copy of each, as read): each copy is searched once per filter change.
+        let mut found_before: HashMap<(usize, usize), bool, FastHash> = HashMap::default();
+        let mut found = |needle: &Needle, haystack: Haystack<'s>| {
+            *found_before
+                .entry(haystack.identity())
+                .or_insert_with(|| needle.found_in_haystack(haystack))
+        };
         let mut kept = Vec::new();
         for session in order {
             let index = session as usize;
@@ -509,7 +529,7 @@ impl SessionIndex {
                 Verdict::TextElsewhere => {
                     self.times_match(index, from, to)
                         && (reads_ids || self.flags[index] & flags::ATTACHED != 0)
-                        && matcher.session_text_matches(&sessions[index], self.hex_ids)
+                        && matcher.session_text_matches(&sessions[index], self.hex_ids, &mut found)
                 }
             };
             if keep {
@@ -545,22 +565,54 @@ fn profile_text_matches(needle: &Needle, s: &Session) -> bool {
         ])
 }
 
-/// Whether the free-text needle is in an event attached to the session.
-fn attached_text_matches(needle: &Needle, s: &Session) -> bool {
+/// A text searched by the free-text filter.
+#[derive(Debug, Clone, Copy)]
+enum Haystack<'s> {
+    Text(&'s Text),
+    /// An account, searched as `DOMAIN\user` (see [`Needle::found_in_account`]).
+    Account(Option<&'s Text>, Option<&'s Text>),
+}
+
+impl Haystack<'_> {
+    /// Which shared texts these are (a value's copies share one identity).
+    fn identity(self) -> (usize, usize) {
+        let of = |text: Option<&Text>| text.map_or(0, Text::identity);
+        match self {
+            // An account's first half is never 0 (no text is at address 0 or 1): the two
+            // kinds never share a key.
+            Haystack::Text(text) => (0, text.identity()),
+            Haystack::Account(domain, user) => (of(domain).max(1), of(user)),
+        }
+    }
+}
+
+/// The hasher of the filter's memo, whose keys are addresses (not chosen by a log).
+type FastHash = foldhash::fast::RandomState;
+
+/// Whether `found` finds the free-text needle in an event attached to the session.
+fn attached_text_matches<'s>(s: &'s Session, found: &mut impl FnMut(Haystack<'s>) -> bool) -> bool {
     s.explicit_credentials.iter().any(|c| {
-        needle.found_in_account(c.target_domain.as_deref(), c.target_user.as_deref())
-            || needle.found_in_any(&[
-                c.target_server.as_deref(),
-                c.target_info.as_deref(),
-                c.process_name.as_deref(),
-                c.source_ip.as_deref(),
-            ])
+        found(Haystack::Account(
+            c.target_domain.as_ref(),
+            c.target_user.as_ref(),
+        )) || [
+            c.target_server.as_ref(),
+            c.target_info.as_ref(),
+            c.process_name.as_ref(),
+            c.source_ip.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|text| found(Haystack::Text(text)))
     }) || s.rdp_events.iter().any(|r| {
-        needle.found_in_any(&[
-            r.session_name.as_deref(),
-            r.client_name.as_deref(),
-            r.client_address.as_deref(),
-        ])
+        [
+            r.session_name.as_ref(),
+            r.client_name.as_ref(),
+            r.client_address.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|text| found(Haystack::Text(text)))
     })
 }
 
@@ -707,6 +759,15 @@ impl Needle {
 
     fn found_in(&self, haystack: &str) -> bool {
         contains_ignore_case(haystack, &self.lower)
+    }
+
+    fn found_in_haystack(&self, haystack: Haystack<'_>) -> bool {
+        match haystack {
+            Haystack::Text(text) => self.found_in(text),
+            Haystack::Account(domain, user) => {
+                self.found_in_account(domain.map(Text::as_str), user.map(Text::as_str))
+            }
+        }
     }
 
     fn found_in_any(&self, haystacks: &[Option<&str>]) -> bool {
@@ -1169,6 +1230,10 @@ mod tests {
 
     #[test]
     fn the_index_keeps_what_the_filter_keeps() {
+        // Shared, as read from a log: the index remembers what it found in each.
+        let corp = Text::from("CORP");
+        let users = [Text::from("adm-bob"), Text::from("svc_backup")];
+        let servers = [Text::from("fileserver01"), Text::from("dc01")];
         let mut sessions = Vec::new();
         for i in 0..400u32 {
             let mut s = session(
@@ -1195,6 +1260,19 @@ mod tests {
                     session_name: Some("RDP-Tcp#3".into()),
                     client_name: Some("HOME-PC".into()),
                     client_address: Some("203.0.113.9".into()),
+                });
+            }
+            // Attached texts that repeat across sessions: the index searches each once.
+            if i % 40 == 7 {
+                s.explicit_credentials.push(ExplicitCredential {
+                    time: at("2024-05-01T10:00:00Z"),
+                    record_id: 3,
+                    target_user: Some(users[(i / 40 % 2) as usize].clone()),
+                    target_domain: Some(corp.clone()),
+                    target_server: Some(servers[(i % 3 % 2) as usize].clone()),
+                    target_info: None,
+                    process_name: None,
+                    source_ip: None,
                 });
             }
             sessions.push(s);
@@ -1242,6 +1320,19 @@ mod tests {
             },
             SessionFilter {
                 text: "log end".into(),
+                ..Default::default()
+            },
+            SessionFilter {
+                text: "corp\\adm".into(),
+                ..Default::default()
+            },
+            SessionFilter {
+                text: "FILESERVER".into(),
+                ..Default::default()
+            },
+            SessionFilter {
+                text: "rdp-tcp#3".into(),
+                from: Some(at("2024-05-03T00:00:00Z")),
                 ..Default::default()
             },
         ];
