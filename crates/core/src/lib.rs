@@ -2,7 +2,7 @@
 //!
 //! The pipeline is [`scan`] (EVTX bytes, chunk by chunk) -> [`extract`] (typed events of
 //! `SESSIONS.md`) -> [`reconstruct`] (the rules) -> [`report`] (the JSON format), tied
-//! together by [`analysis`]. Each chunk of a file can be read on its own and the partial
+//! together by [`analysis`]; the texts of events and sessions are shared ([`text`]). Each chunk of a file can be read on its own and the partial
 //! results merged, so that the browser can spread one file over several workers. Nothing here
 //! depends on a web crate.
 

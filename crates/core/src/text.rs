@@ -5,8 +5,9 @@
 //! would make a gigabyte log's events and sessions mostly duplicated text, and reading them
 //! mostly allocation. So values are [`Text`] (a reference-counted string that serializes as
 //! a plain string), and an [`Interner`] hands out one `Text` per distinct value while a log is
-//! read. Reports read back from bytes (a worker's results, a report file) share theirs too,
-//! within [`interning`].
+//! read. Reports read back from bytes (a report file, a link) share theirs too, within
+//! [`interning`]; a worker's batch of results writes each distinct text once, in a table its
+//! events refer to by number ([`write_with_table`], [`read_with_table`]).
 
 use std::borrow::{Borrow, Cow};
 use std::cell::RefCell;
