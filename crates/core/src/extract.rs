@@ -262,8 +262,8 @@ pub fn record_stamp(
     header_time: Timestamp,
 ) -> RecordStamp {
     RecordStamp {
-        computer: system_text(record, SystemField::Computer),
-        channel: system_text(record, SystemField::Channel),
+        computer: system_string(record, SystemField::Computer),
+        channel: system_string(record, SystemField::Channel),
         record_id: record.record_id().unwrap_or(header_id),
         time: record.time_created().flatten().unwrap_or(header_time),
     }
@@ -415,7 +415,7 @@ pub fn extract(
 }
 
 /// A System value as text, empty when missing.
-fn system_text(record: &(impl RecordValues + ?Sized), field: SystemField) -> String {
+fn system_string(record: &(impl RecordValues + ?Sized), field: SystemField) -> String {
     record
         .system(field)
         .map(Cow::into_owned)
@@ -546,6 +546,15 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// What `extract` makes of a rendered record.
+    fn extract_json(record: &Value) -> Result<Option<Event>, ExtractError> {
+        extract(
+            &JsonRecord::new(record),
+            Timestamp(0),
+            &mut Interner::default(),
+        )
+    }
+
     fn record(provider: &str, event_id: Value, data: Value) -> Value {
         json!({"Event": {
             "System": {
@@ -582,13 +591,7 @@ mod tests {
                    "IpPort": "62173", "WorkstationName": "-", "ElevatedToken": "%%1842",
                    "TargetLinkedLogonId": "0x0", "TargetUserName": "admmig"}),
         );
-        let event = extract(
-            &JsonRecord::new(&logon),
-            Timestamp(0),
-            &mut Interner::default(),
-        )
-        .unwrap()
-        .unwrap();
+        let event = extract_json(&logon).unwrap().unwrap();
         assert_eq!(event.header.record_id, 42);
         assert_eq!(
             event.header.time.to_string(),
@@ -609,23 +612,9 @@ mod tests {
     #[test]
     fn other_providers_do_not_count() {
         let app = record("Some-Application", json!(4625), json!({}));
-        assert_eq!(
-            extract(
-                &JsonRecord::new(&app),
-                Timestamp(0),
-                &mut Interner::default()
-            ),
-            Ok(None)
-        );
+        assert_eq!(extract_json(&app), Ok(None));
         let cleared_by_auditing = record(SECURITY_AUDITING, json!(1102), json!({}));
-        assert_eq!(
-            extract(
-                &JsonRecord::new(&cleared_by_auditing),
-                Timestamp(0),
-                &mut Interner::default()
-            ),
-            Ok(None)
-        );
+        assert_eq!(extract_json(&cleared_by_auditing), Ok(None));
     }
 
     #[test]
@@ -635,12 +624,7 @@ mod tests {
             json!(4634),
             json!({"TargetUserName": "x"}),
         );
-        let err = extract(
-            &JsonRecord::new(&broken),
-            Timestamp(0),
-            &mut Interner::default(),
-        )
-        .unwrap_err();
+        let err = extract_json(&broken).unwrap_err();
         assert_eq!(err.record_id, Some(42));
         assert!(err.message.contains("TargetLogonId"), "{}", err.message);
     }
@@ -655,13 +639,7 @@ mod tests {
                 "UserData".into(),
                 json!({"LogFileCleared": {"SubjectUserName": "Administrator", "SubjectDomainName": "TEST"}}),
             );
-        let event = extract(
-            &JsonRecord::new(&cleared),
-            Timestamp(0),
-            &mut Interner::default(),
-        )
-        .unwrap()
-        .unwrap();
+        let event = extract_json(&cleared).unwrap().unwrap();
         assert_eq!(
             event.kind,
             EventKind::LogCleared(LogCleared {

@@ -54,8 +54,7 @@ pub fn reconstruct(events: impl IntoIterator<Item = Event>) -> Reconstruction {
     });
     drop_duplicates(&mut events);
     let mut result = Reconstruction::default();
-    // The texts the rules make (logon type names, decoded codes), one copy of each.
-    let mut texts = Interner::default();
+    let mut texts = DerivedTexts::default();
     let mut replay: Option<ComputerReplay> = None;
     // Each computer's sessions, joined once every event is replayed: by then the events'
     // vector is freed, and the joined vector can take its place instead of growing (and
@@ -141,7 +140,7 @@ impl ComputerReplay {
         }
     }
 
-    fn apply(&mut self, event: Event, out: &mut Reconstruction, texts: &mut Interner) {
+    fn apply(&mut self, event: Event, out: &mut Reconstruction, texts: &mut DerivedTexts) {
         let time = event.header.time;
         let record_id = event.header.record_id;
         match event.kind {
@@ -245,7 +244,7 @@ impl ComputerReplay {
     }
 
     /// Rule 1.
-    fn logon(&mut self, time: Timestamp, record_id: u64, logon: Logon, texts: &mut Interner) {
+    fn logon(&mut self, time: Timestamp, record_id: u64, logon: Logon, texts: &mut DerivedTexts) {
         if let Some(&index) = self.open.get(&logon.logon_id) {
             let session = &mut self.sessions[index];
             if session.start.is_some() && same_sid(&session.user_sid, &logon.user_sid) {
@@ -265,7 +264,7 @@ impl ComputerReplay {
             user: logon.user,
             domain: logon.domain,
             logon_type: logon.logon_type,
-            logon_type_name: logon.logon_type.map(|t| texts.intern(&logon_type_name(t))),
+            logon_type_name: logon.logon_type.map(|t| texts.logon_type_name(t)),
             start: Some(time),
             end: None,
             end_reason: EndReason::LogEnd,
@@ -284,8 +283,8 @@ impl ComputerReplay {
             user_logoff_time: None,
             impersonation_level: logon
                 .impersonation_level
-                .as_deref()
-                .map(|code| texts.intern(&message_code_text(code))),
+                .as_ref()
+                .map(|code| texts.code_text(code)),
             explicit_credentials: Vec::new(),
             rdp_events: Vec::new(),
             lock_events: Vec::new(),
@@ -296,7 +295,12 @@ impl ComputerReplay {
 
     /// The open session of a logoff's logon id, or a new orphan (rule 4); the logoff's record
     /// is added to it either way.
-    fn open_or_orphan(&mut self, record_id: u64, logoff: &Logoff, texts: &mut Interner) -> usize {
+    fn open_or_orphan(
+        &mut self,
+        record_id: u64,
+        logoff: &Logoff,
+        texts: &mut DerivedTexts,
+    ) -> usize {
         let index = match self.open.get(&logoff.logon_id) {
             Some(&index) => index,
             None => {
@@ -306,7 +310,7 @@ impl ComputerReplay {
                     user: logoff.user.clone(),
                     domain: logoff.domain.clone(),
                     logon_type: logoff.logon_type,
-                    logon_type_name: logoff.logon_type.map(|t| texts.intern(&logon_type_name(t))),
+                    logon_type_name: logoff.logon_type.map(|t| texts.logon_type_name(t)),
                     ..Session::new(self.computer.clone(), format_logon_id(logoff.logon_id))
                 });
                 self.open.insert(logoff.logon_id, index);
@@ -381,14 +385,51 @@ fn same_sid(a: &Option<Text>, b: &Option<Text>) -> bool {
     }
 }
 
+/// The texts the rules derive (logon type names, the words of `%%` codes, status codes): the
+/// same few on every session and failure, each made once and shared.
+#[derive(Default)]
+struct DerivedTexts {
+    logon_types: HashMap<u32, Text>,
+    /// By the code as logged (a log may hold any text there: the map is bounded).
+    codes: HashMap<Text, Text>,
+    texts: Interner,
+}
+
+/// How many distinct `%%` codes [`DerivedTexts`] remembers before it starts afresh.
+const CODES_LIMIT: usize = 1 << 12;
+
+impl DerivedTexts {
+    fn logon_type_name(&mut self, logon_type: u32) -> Text {
+        self.logon_types
+            .entry(logon_type)
+            .or_insert_with(|| Text::from(logon_type_name(logon_type)))
+            .clone()
+    }
+
+    fn code_text(&mut self, code: &Text) -> Text {
+        if let Some(text) = self.codes.get(code) {
+            return text.clone();
+        }
+        if self.codes.len() >= CODES_LIMIT {
+            self.codes.clear();
+        }
+        let text = self.texts.intern(&message_code_text(code));
+        self.codes.insert(code.clone(), text.clone());
+        text
+    }
+
+    fn shared(&mut self, text: String) -> Text {
+        self.texts.intern(&text)
+    }
+}
+
 fn failure_of(
     computer: &Text,
     time: Timestamp,
     record_id: u64,
     f: FailedLogon,
-    texts: &mut Interner,
+    texts: &mut DerivedTexts,
 ) -> Failure {
-    let mut shared = |text: String| texts.intern(&text);
     Failure {
         computer: computer.clone(),
         time,
@@ -396,14 +437,11 @@ fn failure_of(
         domain: f.domain,
         user_sid: f.user_sid,
         logon_type: f.logon_type,
-        logon_type_name: f.logon_type.map(|t| shared(logon_type_name(t))),
-        status: f.status.map(|s| shared(format_status(s))),
-        sub_status: f.sub_status.map(|s| shared(format_status(s))),
-        reason: failure_reason(f.status, f.sub_status).map(&mut shared),
-        failure_reason: f
-            .failure_reason
-            .as_deref()
-            .map(|code| shared(message_code_text(code))),
+        logon_type_name: f.logon_type.map(|t| texts.logon_type_name(t)),
+        status: f.status.map(|s| texts.shared(format_status(s))),
+        sub_status: f.sub_status.map(|s| texts.shared(format_status(s))),
+        reason: failure_reason(f.status, f.sub_status).map(|reason| texts.shared(reason)),
+        failure_reason: f.failure_reason.as_ref().map(|code| texts.code_text(code)),
         source_ip: f.source_ip,
         source_port: f.source_port,
         workstation: f.workstation,
