@@ -8,9 +8,10 @@ mod common;
 use std::io::Cursor;
 
 use logonscope_core::scan::{
-    CHUNK_SIZE, Extraction, chunk_count, chunk_offset, fast_way_reads, scan_bytes_parallel,
-    scan_bytes_with,
+    CHUNK_SIZE, ChunkReader, Extraction, chunk_count, chunk_offset, fast_way_reads,
+    scan_bytes_parallel, scan_bytes_with,
 };
+use logonscope_synth::evtx::reseal_chunk;
 use logonscope_synth::{SynthOptions, write_log};
 
 /// How many chunks of a file the fast way reads, of how many, with the reasons it gave up.
@@ -111,5 +112,66 @@ fn damaged_logs_read_the_same_both_ways() {
     }
     for cut in [4096 + 30_000, 4096 + 65_536 + 100, original.len() - 1] {
         assert_ways_agree(&format!("cut at {cut}"), &original[..cut]);
+    }
+}
+
+fn synthetic_log(sessions: u64, seed: u64) -> Vec<u8> {
+    let options = SynthOptions {
+        sessions,
+        computers: 2,
+        seed,
+    };
+    let (cursor, _) =
+        write_log("synthetic.evtx", Cursor::new(Vec::new()), &options, |_| {}).unwrap();
+    cursor.into_inner()
+}
+
+#[test]
+fn templates_of_earlier_chunks_are_recognised_not_read_again() {
+    let bytes = synthetic_log(2_000, 3);
+    let mut reader = ChunkReader::new(Extraction::Fast);
+    for index in 0..chunk_count(bytes.len() as u64) {
+        let start = chunk_offset(index) as usize;
+        reader.read(
+            index,
+            &bytes[start..bytes.len().min(start + CHUNK_SIZE as usize)],
+        );
+    }
+    let (read, reused) = reader.known_templates().counts();
+    assert!(
+        read > 0 && reused > 10 * read,
+        "read {read}, reused {reused}"
+    );
+}
+
+/// A template that a later chunk writes differently under the same GUID (as a crafted log
+/// could) is read anew there, not taken for the one of the earlier chunks.
+#[test]
+fn a_template_changed_under_the_same_guid_is_read_again() {
+    let original = synthetic_log(2_000, 5);
+    let utf16 =
+        |text: &str| -> Vec<u8> { text.encode_utf16().flat_map(u16::to_le_bytes).collect() };
+    // A literal of a template (the name of a named value), and a name that later templates of
+    // the chunk refer to from outside themselves (written once per chunk, with its length).
+    let literal = utf16("TargetUserName");
+    let mut name = vec![4, 0];
+    name.extend(utf16("Data"));
+    name.extend([0, 0]);
+    for (what, pattern, at) in [("literal", &literal, 0), ("name", &name, 2)] {
+        let mut bytes = original.clone();
+        let chunk = chunk_offset(3) as usize;
+        let found = bytes[chunk..chunk + CHUNK_SIZE as usize]
+            .windows(pattern.len())
+            .position(|w| w == pattern.as_slice())
+            .unwrap_or_else(|| panic!("{what} in chunk 3"));
+        // One character changed: the same GUID and size, another template.
+        bytes[chunk + found + at] = b'X';
+        reseal_chunk(&mut bytes[chunk..chunk + CHUNK_SIZE as usize]);
+        let changed = scan_bytes_with(what, &bytes, Extraction::Plain);
+        let before = scan_bytes_with(what, &original, Extraction::Plain);
+        assert_ne!(changed.events, before.events, "{what}: the change matters");
+        assert_ways_agree(what, &bytes);
+        let (fast, chunks, reasons) = fast_chunks(&bytes);
+        assert_eq!(fast, chunks, "{what}: {reasons:?}");
     }
 }

@@ -29,6 +29,8 @@ pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
     share::start(state);
+    // The workers start once the page has shown itself, ready for the first file.
+    set_timeout(move || loader::prepare(state), std::time::Duration::ZERO);
     let dragging = RwSignal::new(false);
 
     let on_drop = move |event: ev::DragEvent| {

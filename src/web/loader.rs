@@ -263,6 +263,23 @@ pub fn forget_files(state: AppState) {
     });
 }
 
+/// Starts the workers ahead of the first load, while the analyst picks files: each costs a
+/// WebAssembly instantiation, which would otherwise delay the first load. A failure here is
+/// not shown: the first load starts them again and says what went wrong.
+pub fn prepare(state: AppState) {
+    LOADER.with_borrow_mut(|loader| {
+        if !loader.pool.is_empty() {
+            return;
+        }
+        loader.state = Some(state);
+        if loader.start_pool().is_err() {
+            for slot in loader.pool.drain(..) {
+                slot.worker.terminate();
+            }
+        }
+    });
+}
+
 /// Asks a worker for the demo log, then loads it like a dropped file.
 pub fn load_demo(state: AppState) {
     share::forget_report_link();
@@ -404,33 +421,31 @@ impl Loader {
                 slot.worker.terminate();
             }
             self.generation = self.generation.wrapping_add(1);
-            self.start_pool();
+            if let Err(message) = self.start_pool()
+                && let Some(state) = self.state
+            {
+                fail_all(state, format!("A worker could not start: {message}"));
+            }
         }
     }
 
-    fn start_pool(&mut self) {
+    fn start_pool(&mut self) -> Result<(), String> {
         let count = web_sys::window()
             .map(|w| w.navigator().hardware_concurrency() as usize)
             .unwrap_or(1)
             .clamp(1, 16);
         let generation = self.generation;
         for index in 0..count {
-            match spawn_worker(generation, index) {
-                Ok((worker, on_message)) => self.pool.push(Slot {
-                    worker,
-                    ready: false,
-                    job: None,
-                    waiting: Vec::new(),
-                    _on_message: on_message,
-                }),
-                Err(message) => {
-                    if let Some(state) = self.state {
-                        fail_all(state, format!("A worker could not start: {message}"));
-                    }
-                    return;
-                }
-            }
+            let (worker, on_message) = spawn_worker(generation, index)?;
+            self.pool.push(Slot {
+                worker,
+                ready: false,
+                job: None,
+                waiting: Vec::new(),
+                _on_message: on_message,
+            });
         }
+        Ok(())
     }
 
     /// Sends a request to worker `slot`, or keeps it until the worker is ready.

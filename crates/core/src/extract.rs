@@ -155,7 +155,7 @@ pub trait RecordValues {
     }
 
     /// Whether the provider is `name`, ignoring ASCII case (a missing one is empty).
-    fn provider_is(&self, name: &str) -> bool {
+    fn provider_is(&self, name: &'static str) -> bool {
         self.system(SystemField::Provider)
             .unwrap_or_default()
             .eq_ignore_ascii_case(name)
@@ -273,9 +273,12 @@ pub fn record_stamp(
 ///
 /// `Ok(None)`: a record of no interest (another id or provider). `Err`: a record of one of our
 /// ids and providers whose key fields are missing or unreadable.
+///
+/// `origin` is the record's, as [`origin`] gives it (the caller needs it for every record).
 pub fn extract(
     record: &(impl RecordValues + ?Sized),
     header_time: Timestamp,
+    origin: &Origin,
     texts: &mut Interner,
 ) -> Result<Option<Event>, ExtractError> {
     let Some(event_id) = record.event_id() else {
@@ -301,8 +304,8 @@ pub fn extract(
         }
     };
     let header = EventHeader {
-        computer: record.system_text(SystemField::Computer, texts),
-        channel: record.system_text(SystemField::Channel, texts),
+        computer: origin.0.clone(),
+        channel: origin.1.clone(),
         record_id,
         time,
         event_id,
@@ -412,6 +415,18 @@ pub fn extract(
         _ => return Ok(None),
     };
     Ok(Some(Event { header, kind }))
+}
+
+/// Where a record was logged: (System/Computer, System/Channel), empty when missing. Each
+/// computer's log numbers its records on its own, so record ids are followed per origin.
+pub type Origin = (Text, Text);
+
+/// The origin of a record, its texts shared through the interner.
+pub fn origin(record: &(impl RecordValues + ?Sized), texts: &mut Interner) -> Origin {
+    (
+        record.system_text(SystemField::Computer, texts),
+        record.system_text(SystemField::Channel, texts),
+    )
 }
 
 /// A System value as text, empty when missing.
@@ -548,11 +563,10 @@ mod tests {
 
     /// What `extract` makes of a rendered record.
     fn extract_json(record: &Value) -> Result<Option<Event>, ExtractError> {
-        extract(
-            &JsonRecord::new(record),
-            Timestamp(0),
-            &mut Interner::default(),
-        )
+        let mut texts = Interner::default();
+        let record = JsonRecord::new(record);
+        let origin = origin(&record, &mut texts);
+        extract(&record, Timestamp(0), &origin, &mut texts)
     }
 
     fn record(provider: &str, event_id: Value, data: Value) -> Value {

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use evtx::{EvtxChunkData, ParserSettings};
 
 use crate::event::Event;
-use crate::extract::{JsonRecord, RecordValues, SystemField, extract};
+use crate::extract::{JsonRecord, Origin, RecordValues, extract, origin};
 use crate::report::{FileSummary, Warning, WarningKind};
 use crate::template;
 use crate::text::Interner;
@@ -155,9 +155,9 @@ pub struct ChunkScan {
     pub records: u64,
     /// The events of interest among them.
     pub events: Vec<Event>,
-    /// EventRecordID and time of every record read, by (Computer, Channel): each computer's
-    /// log numbers its records on its own, so gaps are looked for in each series.
-    pub record_ids: BTreeMap<(String, String), Vec<(u64, Timestamp)>>,
+    /// EventRecordID and time of every record read, by origin (Computer, Channel): each
+    /// computer's log numbers its records on its own, so gaps are looked for in each series.
+    pub record_ids: BTreeMap<Origin, Vec<(u64, Timestamp)>>,
     pub problems: Vec<ChunkProblem>,
 }
 
@@ -190,23 +190,31 @@ pub fn scan_chunk_with(index: u64, data: &[u8], extraction: Extraction) -> Chunk
 pub struct ChunkReader {
     extraction: Extraction,
     texts: Interner,
+    templates: template::KnownTemplates,
 }
 
 impl ChunkReader {
     pub fn new(extraction: Extraction) -> Self {
         ChunkReader {
             extraction,
-            texts: Interner::default(),
+            ..ChunkReader::default()
         }
+    }
+
+    /// The templates of the chunks read so far, recognised from chunk to chunk.
+    pub fn known_templates(&self) -> &template::KnownTemplates {
+        &self.templates
     }
 
     /// Reads chunk number `index`, whose bytes are `data` (see [`scan_chunk`]).
     pub fn read(&mut self, index: u64, data: &[u8]) -> ChunkScan {
         if self.extraction == Extraction::Fast {
             let mut collector = Collector::new(index, &mut self.texts);
-            let fast = template::read_chunk(data, |header_id, header_time, values| {
-                collector.record(values, header_id, header_time)
-            });
+            let fast = template::read_chunk(
+                data,
+                &mut self.templates,
+                |header_id, header_time, values| collector.record(values, header_id, header_time),
+            );
             if fast.is_ok() {
                 return collector.finish();
             }
@@ -217,7 +225,7 @@ impl ChunkReader {
 
 /// Whether the fast way reads this chunk, and if not why (for tests and the benchmark).
 pub fn fast_way_reads(data: &[u8]) -> Result<(), template::GiveUp> {
-    template::read_chunk(data, |_, _, _| {})
+    template::read_chunk(data, &mut template::KnownTemplates::default(), |_, _, _| {})
 }
 
 /// Reads one chunk by rendering every record to JSON with the `evtx` crate.
@@ -313,13 +321,11 @@ struct Collector<'t> {
     texts: &'t mut Interner,
     bad: u64,
     first_bad: Option<String>,
-    /// The (Computer, Channel) of the records last seen, and their ids and times: records
-    /// come in long runs of one origin, so the map is only touched when it changes.
-    origin: Option<(Origin, Vec<(u64, Timestamp)>)>,
+    /// The origins of the records seen, with their ids and times; and which of them the last
+    /// record had: records come in runs of one origin, so that one is tried first.
+    origins: Vec<(Origin, Vec<(u64, Timestamp)>)>,
+    current: usize,
 }
-
-/// Where a record was logged: (Computer, Channel).
-type Origin = (String, String);
 
 impl<'t> Collector<'t> {
     fn new(index: u64, texts: &'t mut Interner) -> Self {
@@ -333,7 +339,8 @@ impl<'t> Collector<'t> {
             texts,
             bad: 0,
             first_bad: None,
-            origin: None,
+            origins: Vec::new(),
+            current: 0,
         }
     }
 
@@ -346,23 +353,23 @@ impl<'t> Collector<'t> {
         self.scan.records += 1;
         let id = values.record_id().unwrap_or(header_id);
         let time = values.time_created().flatten().unwrap_or(header_time);
-        let same_origin = self
-            .origin
-            .as_ref()
-            .is_some_and(|((computer, channel), _)| {
-                values.system_is(SystemField::Computer, computer)
-                    && values.system_is(SystemField::Channel, channel)
-            });
-        if !same_origin {
-            self.flush_origin();
-            let text = |field| values.system(field).unwrap_or_default().into_owned();
-            let origin = (text(SystemField::Computer), text(SystemField::Channel));
-            self.origin = Some((origin, Vec::new()));
+        let origin = origin(values, self.texts);
+        // (Shared texts compare by address first.)
+        if self
+            .origins
+            .get(self.current)
+            .is_none_or(|(seen, _)| *seen != origin)
+        {
+            self.current = match self.origins.iter().position(|(seen, _)| *seen == origin) {
+                Some(index) => index,
+                None => {
+                    self.origins.push((origin.clone(), Vec::new()));
+                    self.origins.len() - 1
+                }
+            };
         }
-        if let Some((_, ids)) = &mut self.origin {
-            ids.push((id, time));
-        }
-        match extract(values, header_time, self.texts) {
+        self.origins[self.current].1.push((id, time));
+        match extract(values, header_time, &origin, self.texts) {
             Ok(Some(event)) => self.scan.events.push(event),
             Ok(None) => {}
             Err(e) => {
@@ -379,14 +386,9 @@ impl<'t> Collector<'t> {
         self.first_bad.get_or_insert(message);
     }
 
-    fn flush_origin(&mut self) {
-        if let Some((origin, ids)) = self.origin.take() {
-            self.scan.record_ids.entry(origin).or_default().extend(ids);
-        }
-    }
-
     fn finish(mut self) -> ChunkScan {
-        self.flush_origin();
+        // Each origin is in the list once.
+        self.scan.record_ids = self.origins.into_iter().collect();
         if self.bad > 0 {
             self.scan.problems.push(ChunkProblem::BadRecords {
                 count: self.bad,
@@ -494,7 +496,7 @@ impl FileScan {
             });
         }
         file.events = events;
-        let mut ids_by_origin: BTreeMap<(String, String), Vec<(u64, Timestamp)>> = BTreeMap::new();
+        let mut ids_by_origin: BTreeMap<Origin, Vec<(u64, Timestamp)>> = BTreeMap::new();
         for chunk in self.chunks {
             file.summary.records += chunk.records;
             for (origin, ids) in chunk.record_ids {

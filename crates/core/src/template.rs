@@ -22,6 +22,10 @@ use crate::scan::CHUNK_SIZE;
 use crate::text::{Form, Interner, Text};
 use crate::time::Timestamp;
 
+mod known;
+pub use known::KnownTemplates;
+use known::{NameRef, NameTarget};
+
 /// Why the fast way gave up on a chunk (which is then read the plain way). Tests and the
 /// benchmark say how often, and why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,9 +88,11 @@ const YEAR_10000: u64 = 2_650_467_744_000_000_000;
 
 /// Reads every record of a whole, intact chunk the fast way, handing `each` its header's
 /// record id and time and its values; or gives up (possibly after some records were handed
-/// on: the caller then drops what it made of them).
+/// on: the caller then drops what it made of them). `known` holds the templates of the
+/// chunks read before (of the same file, usually), and gets this chunk's.
 pub fn read_chunk(
     data: &[u8],
+    known: &mut KnownTemplates,
     mut each: impl FnMut(u64, Timestamp, &dyn RecordValues),
 ) -> Fast<()> {
     if data.len() != CHUNK_SIZE as usize {
@@ -101,9 +107,14 @@ pub fn read_chunk(
         return Err(GiveUp("checksum mismatch"));
     }
     let live_end = (header.free_space_offset as usize).min(data.len());
-    let mut templates = Templates::default();
+    let mut templates = Templates {
+        read: Vec::new(),
+        names: NameCache::new(),
+        known,
+    };
     let mut slots: Vec<Slot<'_>> = Vec::new();
     let mut nested_slots: Vec<Slot<'_>> = Vec::new();
+    let last_provider = Cell::new(None);
     let mut offset = RECORDS_START;
     while offset < live_end {
         let record = data
@@ -146,6 +157,7 @@ pub fn read_chunk(
             slots: &slots,
             nested: nested.map(|index| (&templates.read[index].1, nested_slots.as_slice())),
             problem: Cell::new(None),
+            last_provider: &last_provider,
         };
         values.check_wanted()?;
         each(header_id, Timestamp(filetime), &values);
@@ -244,7 +256,7 @@ fn read_instance<'c>(
     {
         Some(index) => index,
         None => {
-            let template = Template::read(data, definition, root, &mut templates.names)?;
+            let template = templates.template_at(data, definition, root)?;
             templates.read.push((definition, template));
             templates.read.len() - 1
         }
@@ -318,11 +330,39 @@ struct Slot<'c> {
     bytes: &'c [u8],
 }
 
-/// The templates of a chunk read so far (by definition offset), and the names they use.
-#[derive(Default)]
-struct Templates {
+/// The templates of a chunk read so far (by definition offset), the names they use, and the
+/// templates of earlier chunks.
+struct Templates<'k> {
     read: Vec<(u32, Template)>,
     names: NameCache,
+    known: &'k mut KnownTemplates,
+}
+
+impl Templates<'_> {
+    /// The template whose definition is at chunk offset `at`: one read in an earlier chunk
+    /// when it is the same, else read now.
+    fn template_at(&mut self, data: &[u8], at: u32, root: Root) -> Fast<Template> {
+        let at = at as usize;
+        let header = data
+            .get(at..at + 24)
+            .ok_or(GiveUp("template past the chunk"))?;
+        let mut guid = [0u8; 16];
+        guid.copy_from_slice(&header[4..20]);
+        let size = u32_at(header, 20) as usize;
+        let start = at + 24;
+        let definition = start
+            .checked_add(size)
+            .and_then(|end| data.get(start..end))
+            .ok_or(GiveUp("template past the chunk"))?;
+        if let Some(template) = self.known.find(data, root, guid, definition, start as u32) {
+            return Ok(template);
+        }
+        let (template, refs) =
+            TemplateReader::new(data, root, &mut self.names).read(start, start + size)?;
+        self.known
+            .add(guid, definition, start as u32, refs, &template);
+        Ok(template)
+    }
 }
 
 /// The names a chunk's templates refer to, by chunk offset: one offset is shared by every
@@ -368,19 +408,18 @@ struct Template {
 }
 
 impl Template {
-    /// Reads the template definition at chunk offset `at`.
-    fn read(data: &[u8], at: u32, root: Root, names: &mut NameCache) -> Fast<Template> {
-        let at = at as usize;
-        let size = data
-            .get(at + 20..at + 24)
-            .map(|b| u32_at(b, 0) as usize)
-            .ok_or(GiveUp("template past the chunk"))?;
-        let start = at + 24;
-        let end = start
-            .checked_add(size)
-            .filter(|end| *end <= data.len())
-            .ok_or(GiveUp("template past the chunk"))?;
-        TemplateReader::new(data, root, names).read(start, end)
+    /// This template as read from a definition at chunk offset `from`, for the same
+    /// definition at `to`: its literal texts are as far from the definition's start.
+    fn relocated(&self, from: u32, to: u32) -> Template {
+        let relocate = |place: &mut Place| {
+            if let Place::Literal { at, .. } = place {
+                *at = at.wrapping_sub(from).wrapping_add(to);
+            }
+        };
+        let mut template = self.clone();
+        template.system.iter_mut().for_each(relocate);
+        template.fields.iter_mut().for_each(relocate);
+        template
     }
 }
 
@@ -448,6 +487,10 @@ impl Content {
 struct TemplateReader<'c, 'n> {
     data: &'c [u8],
     names: &'n mut NameCache,
+    /// The chunk offsets where the definition's data starts and ends.
+    span: (usize, usize),
+    /// The name references read so far.
+    refs: Vec<NameRef>,
     stack: Vec<Open>,
     /// The role of the attribute being read, if one is.
     attribute: Option<AttributeRole>,
@@ -475,6 +518,8 @@ impl<'c, 'n> TemplateReader<'c, 'n> {
         TemplateReader {
             data,
             names,
+            span: (0, 0),
+            refs: Vec::new(),
             stack,
             attribute: None,
             template: Template {
@@ -491,7 +536,10 @@ impl<'c, 'n> TemplateReader<'c, 'n> {
         }
     }
 
-    fn read(mut self, start: usize, end: usize) -> Fast<Template> {
+    /// Reads the definition data from chunk offset `start` to `end`: the template, and where
+    /// it refers to names.
+    fn read(mut self, start: usize, end: usize) -> Fast<(Template, Vec<NameRef>)> {
+        self.span = (start, end);
         let mut cursor = Cursor::new(self.data, start, end);
         while cursor.pos < end {
             let byte = cursor.u8()?;
@@ -575,13 +623,26 @@ impl<'c, 'n> TemplateReader<'c, 'n> {
                 .get(at as usize..at as usize + usize::from(units) * 2)
                 .and_then(decode_utf16);
         }
-        Ok(self.template)
+        Ok((self.template, self.refs))
     }
 
     /// Reads an element or attribute name reference (the name itself is written in place at
     /// its first use in the chunk) and gives the chunk offset of the name.
-    fn name(&self, cursor: &mut Cursor<'_>) -> Fast<u32> {
+    fn name(&mut self, cursor: &mut Cursor<'_>) -> Fast<u32> {
+        let (start, end) = self.span;
+        let pointer_at = (cursor.pos - start) as u32;
         let at = cursor.u32()?;
+        let target = match at as usize {
+            inside if (start..end).contains(&inside) => NameTarget::Inside {
+                offset: (inside - start) as u32,
+                inline: inside == cursor.pos,
+            },
+            _ => NameTarget::Outside(known::name_bytes(self.data, at).map(Box::from)),
+        };
+        self.refs.push(NameRef {
+            at: pointer_at,
+            target,
+        });
         if at as usize == cursor.pos {
             cursor.skip(4 + 2)?;
             let units = cursor.u16()?;
@@ -830,6 +891,35 @@ const KNOWN_NAMES: &[&str] = &[
     "SubjectDomainName",
 ];
 
+/// Whether UTF-16LE `bytes`, up to their first NUL, spell `text` (`ignore_case`: ASCII case
+/// ignored); `None` when either holds more than ASCII, for the caller to compare decoded text.
+/// Every record is asked for its provider, computer and channel: this compares them where
+/// they are stored, a unit at a time, without decoding.
+fn utf16_spells(bytes: &[u8], text: &str, ignore_case: bool) -> Option<bool> {
+    if !text.is_ascii() {
+        return None;
+    }
+    let mut units = bytes.as_chunks::<2>().0.iter();
+    for &expected in text.as_bytes() {
+        let Some(&[low, high]) = units.next() else {
+            return Some(false);
+        };
+        if high != 0 || low >= 0x80 {
+            return None;
+        }
+        let same = match ignore_case {
+            true => low.eq_ignore_ascii_case(&expected),
+            false => low == expected,
+        };
+        // (A NUL ends the value: it never equals a character of `text`, which has none.)
+        if !same || low == 0 {
+            return Some(false);
+        }
+    }
+    // Equal only if the value ends here too.
+    Some(matches!(units.next(), None | Some(&[0, 0])))
+}
+
 /// Whether UTF-16LE `bytes` spell the ASCII `text`.
 fn utf16_equals(bytes: &[u8], text: &str) -> bool {
     bytes.len() == text.len() * 2
@@ -848,6 +938,9 @@ struct Values<'c, 'r> {
     nested: Option<(&'r Template, &'r [Slot<'c>])>,
     /// Set when a field asked for cannot be read the fast way: the chunk is then given up.
     problem: Cell<Option<GiveUp>>,
+    /// The provider name last compared, as stored, the name it was compared with, and the
+    /// answer: every record is asked, and the records of a chunk mostly have one provider.
+    last_provider: &'r Cell<Option<(&'c [u8], &'static str, bool)>>,
 }
 
 impl<'c> Values<'c, '_> {
@@ -909,28 +1002,17 @@ impl<'c> Values<'c, '_> {
             }
             Place::Unreadable => return None,
         };
-        let mut units = bytes
-            .chunks_exact(2)
-            .map(|u| u16::from_le_bytes([u[0], u[1]]))
-            .take_while(|unit| *unit != 0);
-        let mut chars = text.chars();
-        loop {
-            match (units.next(), chars.next()) {
-                (None, None) => return Some(true),
-                (Some(unit), Some(c)) if unit < 0x80 && c.is_ascii() => {
-                    let same = match ignore_case {
-                        true => (unit as u8).eq_ignore_ascii_case(&(c as u8)),
-                        false => unit as u8 == c as u8,
-                    };
-                    if !same {
-                        return Some(false);
-                    }
-                }
-                // Beyond ASCII, compare the decoded text.
-                (Some(_), Some(_)) => return None,
-                _ => return Some(false),
-            }
-        }
+        utf16_spells(bytes, text, ignore_case)
+    }
+
+    /// [`RecordValues::provider_is`], read from the record.
+    fn provider_is_read(&self, name: &str) -> bool {
+        self.system_text_is(SystemField::Provider, name, true)
+            .unwrap_or_else(|| {
+                self.system(SystemField::Provider)
+                    .unwrap_or_default()
+                    .eq_ignore_ascii_case(name)
+            })
     }
 
     /// Where the text of the value at `place` is stored, read by `slots`.
@@ -1091,16 +1173,28 @@ impl RecordValues for Values<'_, '_> {
             .unwrap_or_else(|| self.system(field).unwrap_or_default() == text)
     }
 
-    fn provider_is(&self, name: &str) -> bool {
+    fn provider_is(&self, name: &'static str) -> bool {
         if let Some(provider) = &self.template.literal_provider {
             return provider.eq_ignore_ascii_case(name);
         }
-        self.system_text_is(SystemField::Provider, name, true)
-            .unwrap_or_else(|| {
-                self.system(SystemField::Provider)
-                    .unwrap_or_default()
-                    .eq_ignore_ascii_case(name)
-            })
+        let stored = match self.stored_text(
+            self.template.system[SystemField::Provider as usize],
+            self.slots,
+        ) {
+            Stored::Utf16(bytes) => Some(bytes),
+            _ => None,
+        };
+        if let (Some(bytes), Some((last, last_name, answer))) = (stored, self.last_provider.get())
+            && bytes == last
+            && name == last_name
+        {
+            return answer;
+        }
+        let answer = self.provider_is_read(name);
+        if let Some(bytes) = stored {
+            self.last_provider.set(Some((bytes, name, answer)));
+        }
+        answer
     }
 
     fn system_text(&self, field: SystemField, texts: &mut Interner) -> Text {
@@ -1254,19 +1348,35 @@ fn render_sid(bytes: &[u8]) -> String {
 
 /// Whether UTF-16LE `bytes` have no unpaired surrogate.
 fn valid_utf16(bytes: &[u8]) -> bool {
-    let units = || {
-        bytes
-            .chunks_exact(2)
-            .map(|u| u16::from_le_bytes([u[0], u[1]]))
-    };
-    // Surrogates are rare: look for one (a high byte in D8..=DF) before decoding. Every
-    // string of every record passes here, so the look is one branch-free pass.
-    let has_surrogate = bytes
-        .as_chunks::<2>()
-        .0
-        .iter()
-        .fold(false, |seen, unit| seen | (unit[1] & 0xf8 == 0xd8));
-    !has_surrogate || char::decode_utf16(units()).all(|c| c.is_ok())
+    !has_surrogate(bytes)
+        || char::decode_utf16(
+            bytes
+                .chunks_exact(2)
+                .map(|u| u16::from_le_bytes([u[0], u[1]])),
+        )
+        .all(|c| c.is_ok())
+}
+
+/// Whether UTF-16LE `bytes` hold a surrogate (a unit in D800..=DFFF). Surrogates are rare and
+/// every string of every record passes here, so this looks at four units at a time, in one
+/// 64-bit word (WebAssembly has 64-bit integers but, without SIMD, no wider ones).
+fn has_surrogate(bytes: &[u8]) -> bool {
+    const HIGH_BITS: u64 = 0xf800_f800_f800_f800;
+    const SURROGATE: u64 = 0xd800_d800_d800_d800;
+    const ONES: u64 = 0x0001_0001_0001_0001;
+    const TOPS: u64 = 0x8000_8000_8000_8000;
+    let (words, rest) = bytes.as_chunks::<8>();
+    // A unit of `x` is zero where the unit is a surrogate; the classic test for a zero lane.
+    let found = words.iter().fold(0u64, |found, word| {
+        let x = (u64::from_le_bytes(*word) & HIGH_BITS) ^ SURROGATE;
+        found | (x.wrapping_sub(ONES) & !x & TOPS)
+    });
+    found != 0
+        || rest
+            .as_chunks::<2>()
+            .0
+            .iter()
+            .any(|unit| unit[1] & 0xf8 == 0xd8)
 }
 
 /// UTF-16LE up to the first NUL, or `None` when it is not valid UTF-16.
@@ -1345,5 +1455,77 @@ impl<'c> Cursor<'c> {
 
     fn u32(&mut self) -> Fast<u32> {
         Ok(u32_at(self.take(4)?, 0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utf16(text: &str) -> Vec<u8> {
+        text.encode_utf16().flat_map(u16::to_le_bytes).collect()
+    }
+
+    #[test]
+    fn stored_text_is_compared_without_decoding() {
+        let provider = utf16("Microsoft-Windows-Security-Auditing");
+        let spells = |bytes: &[u8], text, ignore_case| utf16_spells(bytes, text, ignore_case);
+        assert_eq!(
+            spells(&provider, "Microsoft-Windows-Security-Auditing", false),
+            Some(true)
+        );
+        assert_eq!(
+            spells(&provider, "microsoft-windows-security-auditing", false),
+            Some(false)
+        );
+        assert_eq!(
+            spells(&provider, "microsoft-windows-security-auditing", true),
+            Some(true)
+        );
+        assert_eq!(
+            spells(&provider, "Microsoft-Windows-Security", false),
+            Some(false)
+        );
+        assert_eq!(
+            spells(&utf16("Security"), "Security-Auditing", false),
+            Some(false)
+        );
+        // A NUL ends the value.
+        assert_eq!(
+            spells(&utf16("Security\0junk"), "Security", false),
+            Some(true)
+        );
+        assert_eq!(spells(&utf16("Secu\0rity"), "Security", false), Some(false));
+        assert_eq!(spells(&[], "", false), Some(true));
+        assert_eq!(spells(&utf16("x"), "", false), Some(false));
+        // Beyond ASCII, the caller compares decoded text.
+        assert_eq!(spells(&utf16("Café"), "Café", false), None);
+        assert_eq!(spells(&utf16("Cafés"), "Cafe", false), None);
+        assert_eq!(spells(&utf16("Caf"), "Café", false), None);
+    }
+
+    #[test]
+    fn surrogates_are_found_wherever_they_are() {
+        for len in 0..20 {
+            let plain: Vec<u8> = utf16(&"aé€".repeat(len));
+            assert!(!has_surrogate(&plain));
+            assert!(valid_utf16(&plain));
+            for at in 0..plain.len() / 2 {
+                for unit in [0xd800u16, 0xdbff, 0xdc00, 0xdfff] {
+                    let mut bytes = plain.clone();
+                    bytes[2 * at..2 * at + 2].copy_from_slice(&unit.to_le_bytes());
+                    assert!(has_surrogate(&bytes), "{len} {at} {unit:x}");
+                    assert!(!valid_utf16(&bytes));
+                }
+                let mut near = plain.clone();
+                near[2 * at..2 * at + 2].copy_from_slice(&0xd7ffu16.to_le_bytes());
+                assert!(!has_surrogate(&near));
+                near[2 * at..2 * at + 2].copy_from_slice(&0xe000u16.to_le_bytes());
+                assert!(!has_surrogate(&near));
+            }
+        }
+        // A pair is valid; an odd trailing byte is not a unit.
+        assert!(valid_utf16(&utf16("a😀b")));
+        assert!(!has_surrogate(&[0x00, 0xd8, 0x00][2..]));
     }
 }

@@ -14,4 +14,4 @@ mod rng;
 mod simulate;
 
 pub use hostile::hostile_log;
-pub use simulate::{DEMO_SEED, SynthOptions, demo_log, write_log};
+pub use simulate::{DEMO_SEED, SynthOptions, demo_log, log_in_memory, write_log};

@@ -85,7 +85,13 @@ pub fn demo_log(seed: u64) -> io::Result<(Vec<u8>, Report)> {
         computers: 3,
         seed,
     };
-    let (cursor, report) = write_log("demo.evtx", io::Cursor::new(Vec::new()), &options, |_| {})?;
+    log_in_memory("demo.evtx", &options)
+}
+
+/// A log written in memory: its bytes and its report. (Not generic: the browser's worker
+/// calls it, and its code stays compiled for size with the rest of this crate.)
+pub fn log_in_memory(name: &str, options: &SynthOptions) -> io::Result<(Vec<u8>, Report)> {
+    let (cursor, report) = write_log(name, io::Cursor::new(Vec::new()), options, |_| {})?;
     Ok((cursor.into_inner(), report))
 }
 

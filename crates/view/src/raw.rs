@@ -4,12 +4,13 @@
 use std::collections::HashMap;
 
 use logonscope_core::scan::ChunkScan;
+use logonscope_core::text::Text;
 
 /// Which chunks of which files hold which EventRecordIDs of which computer.
 #[derive(Debug, Clone, Default)]
 pub struct RecordLocator {
     /// (computer) -> (file, chunk, first id, last id), one entry per chunk and computer.
-    ranges: HashMap<String, Vec<(u32, u64, u64, u64)>>,
+    ranges: HashMap<Text, Vec<(u32, u64, u64, u64)>>,
 }
 
 impl RecordLocator {
@@ -57,7 +58,7 @@ mod tests {
             ..ChunkScan::default()
         };
         scan.record_ids.insert(
-            (computer.to_string(), "Security".to_string()),
+            (Text::from(computer), Text::from("Security")),
             ids.iter().map(|id| (*id, Timestamp(0))).collect(),
         );
         scan

@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
 
 use logonscope_core::scan::ChunkReader;
-use logonscope_worker::job::{Piece, pieces, scan_piece};
+use logonscope_worker::job::{Piece, pieces, scan_piece, warm_up};
 use wasm_bindgen_futures::JsFuture;
 
 pub fn start() {
@@ -25,6 +25,8 @@ pub fn start() {
     // The handler lives as long as the worker.
     on_message.forget();
     post(&scope, &FromWorker::Ready, None);
+    // Requests that come meanwhile wait in the worker's queue.
+    warm_up();
 }
 
 fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {

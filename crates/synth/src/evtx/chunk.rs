@@ -30,6 +30,20 @@ mod offset {
     pub(super) const TEMPLATE_TABLE: usize = 384;
 }
 
+/// Recomputes both checksums of a whole chunk in place, after its bytes were changed: tests
+/// craft logs whose chunks are consistent but unusual this way.
+pub fn reseal(chunk: &mut [u8]) {
+    let at = offset::FREE_SPACE_OFFSET;
+    let free = u32::from_le_bytes([chunk[at], chunk[at + 1], chunk[at + 2], chunk[at + 3]]);
+    let records = crc32::checksum(&chunk[CHUNK_HEADER_SIZE..(free as usize).min(chunk.len())]);
+    chunk[offset::RECORDS_CHECKSUM..][..4].copy_from_slice(&records.to_le_bytes());
+    let header = crc32::update(
+        crc32::checksum(&chunk[..offset::FLAGS]),
+        &chunk[offset::STRING_TABLE..CHUNK_HEADER_SIZE],
+    );
+    chunk[offset::HEADER_CHECKSUM..][..4].copy_from_slice(&header.to_le_bytes());
+}
+
 pub(crate) struct Chunk {
     /// The whole chunk; past `free`, zeros.
     buf: Vec<u8>,

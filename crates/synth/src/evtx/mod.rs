@@ -45,6 +45,7 @@ mod values;
 use std::io::{self, Seek, SeekFrom, Write};
 
 use binxml::{EncodeError, build_shape, encode_record};
+pub use chunk::reseal as reseal_chunk;
 use chunk::{CHUNK_SIZE, Chunk};
 use values::invalid_input;
 
