@@ -36,6 +36,10 @@ use super::state::{
 /// The worker's loader script, which Trunk writes next to the page (`data-loader-shim`).
 const WORKER_SCRIPT: &str = "logonscope-worker_loader.js";
 
+/// While files are still being read, the sessions of those read are shown at most this often
+/// (ms): each time, every file read so far is analysed again.
+const PARTIAL_EVERY_MS: f64 = 2_000.0;
+
 thread_local! {
     /// The page's one loader. Workers and files are not `Send`, so they live here rather than
     /// in signals; components reach them through the functions of this module.
@@ -89,6 +93,8 @@ struct Load {
     worker_scan_millis: f64,
     /// What the page spent taking in the workers' results, decoding and merging them.
     merge_millis: f64,
+    /// When the sessions of the files read so far were last shown (`performance.now()`).
+    last_partial: f64,
 }
 
 /// A range of chunks given to a worker, and how many of them came back.
@@ -172,6 +178,7 @@ pub fn load_files(state: AppState, files: Vec<File>) {
             worker_read_millis: 0.0,
             worker_scan_millis: 0.0,
             merge_millis: 0.0,
+            last_partial: f64::NEG_INFINITY,
         });
         loader.load_id
     });
@@ -708,7 +715,11 @@ impl Loader {
             });
         }
         let all_read = load.files.iter().all(|f| f.scanned.is_some());
-        if !all_read && let Some(state) = self.state {
+        let due = now() - load.last_partial >= PARTIAL_EVERY_MS;
+        if !all_read
+            && due
+            && let Some(state) = self.state
+        {
             let files: Vec<ScannedFile> = load
                 .files
                 .iter()
@@ -718,6 +729,8 @@ impl Loader {
             state
                 .analysis
                 .set(Some(Arc::new(build_analysis(files, locator))));
+            // (From the end of this one: the page gets time to itself between them.)
+            load.last_partial = now();
         }
     }
 

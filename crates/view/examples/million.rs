@@ -345,6 +345,7 @@ fn main() {
         min_px: 2.0,
         lane_px: 22.0,
         budget: 12_000,
+        first_cell_px: 1.0,
     };
     let mut worst_frame = 0.0f64;
     for by in LaneBy::ALL {

@@ -647,6 +647,16 @@ impl Viewport {
         self.end - self.start
     }
 
+    /// Whether what is drawn for this view widened by `margin` of its widths on each side
+    /// still serves `other`: it lies within, and is not zoomed more than twice in or out.
+    pub fn serves(&self, other: &Viewport, margin: f64) -> bool {
+        let around = self.seconds() * margin;
+        let zoom = other.seconds() / self.seconds();
+        other.start >= self.start - around
+            && other.end <= self.end + around
+            && (0.5..=2.0).contains(&zoom)
+    }
+
     /// The x pixel of `time` on a plot `width_px` wide.
     pub fn x_of(&self, time: Timestamp, width_px: f64) -> f64 {
         self.x_of_seconds(unix_seconds(time), width_px)
@@ -940,6 +950,9 @@ pub struct Culling {
     pub lane_px: f64,
     /// About how many bars may be drawn at most (the selected one comes on top).
     pub budget: usize,
+    /// The cell size tried first: 1, or somewhat below that of the last choice (a view
+    /// moved a little needs about the same), to skip the tries sure to be over budget.
+    pub first_cell_px: f64,
 }
 
 /// The bars [`drawn_bars`] chose, and how coarsely: bars were merged into cells of `cell_px`
@@ -967,7 +980,7 @@ pub fn drawn_bars(
     keep: Option<usize>,
 ) -> Drawn {
     let budget = culling.budget.max(1);
-    let mut cell_px = 1.0;
+    let mut cell_px = culling.first_cell_px.clamp(1.0, 256.0);
     loop {
         let bars = drawn_at(layout, viewport, lanes.clone(), culling, cell_px, keep);
         if bars.len() <= budget.saturating_add(1) || cell_px >= 256.0 {
@@ -1710,12 +1723,44 @@ mod tests {
         assert!(visible_bars(&l, &before, 0..7).is_empty());
     }
 
+    #[test]
+    fn a_view_serves_views_near_it() {
+        let view = Viewport {
+            start: 1_000.0,
+            end: 2_000.0,
+        };
+        let moved = |start: f64, end: f64| Viewport { start, end };
+        assert!(view.serves(&view, 1.0));
+        assert!(view.serves(&moved(100.0, 1_100.0), 1.0));
+        assert!(view.serves(&moved(1_900.0, 2_900.0), 1.0));
+        assert!(
+            !view.serves(&moved(1_900.0, 3_100.0), 1.0),
+            "past the margin"
+        );
+        assert!(
+            !view.serves(&moved(-100.0, 900.0), 1.0),
+            "before the margin"
+        );
+        assert!(
+            view.serves(&moved(1_000.0, 1_500.0), 1.0),
+            "zoomed in twice"
+        );
+        assert!(
+            !view.serves(&moved(1_000.0, 1_400.0), 1.0),
+            "zoomed in more"
+        );
+        assert!(view.serves(&moved(500.0, 2_500.0), 1.0), "zoomed out twice");
+        assert!(!view.serves(&moved(400.0, 2_600.0), 1.0), "zoomed out more");
+        assert!(!view.serves(&moved(1_500.0, 2_500.0), 0.0), "no margin");
+    }
+
     fn culling(width_px: f64, budget: usize) -> Culling {
         Culling {
             width_px,
             min_px: 1.0,
             lane_px: 22.0,
             budget,
+            first_cell_px: 1.0,
         }
     }
 
@@ -1967,6 +2012,7 @@ mod tests {
                     min_px: 2.0,
                     lane_px: 22.0,
                     budget: usize::MAX,
+                    first_cell_px: 1.0,
                 };
                 let lanes = (step % 2) as usize..5;
                 let mut jumped = drawn_at(&l, &view, lanes.clone(), &culling, cell, None);

@@ -93,6 +93,12 @@ pub fn TimelineView() -> impl IntoView {
     let view_height = RwSignal::new(480.0_f64);
     let scroll_top = RwSignal::new(0.0_f64);
     let viewport = RwSignal::new(laid.with_untracked(|l| Viewport::fit(l.layout.span)));
+    // The view the bars were last placed for (see `BarLayer::draw`): which bars are drawn
+    // follows it, not every frame of a zoom or pan.
+    let placed_view = RwSignal::new(viewport.get_untracked());
+    // The view and plot width the bars' coordinates are computed for (their base; see
+    // `BarLayer::draw`): the reboot markers are placed for it too, and moved with the bars.
+    let marker_base = RwSignal::new((viewport.get_untracked(), 0.0_f64));
     let fitted_span = StoredValue::new(laid.with_untracked(|l| l.layout.span));
     let pending = StoredValue::new(None::<Viewport>);
     let drag = StoredValue::new(None::<Drag>);
@@ -371,22 +377,31 @@ pub fn TimelineView() -> impl IntoView {
     });
     let culled = move || bar_count() > ALL_BARS_LIMIT;
 
-    // The bars to draw: all of them, or (above the limit) those in view, within a budget.
-    // With how coarsely they were merged (1: exact), for the summary.
-    let drawn: Memo<(Arc<Vec<u32>>, f64)> = Memo::new(move |_| {
+    // The bars to draw: all of them, or (above the limit) those in the view they are placed
+    // for and the margin around it that a zoom or pan may bring into sight before they are
+    // placed anew, within a budget. With how coarsely they were merged (1: exact), for the
+    // summary.
+    let drawn: Memo<(Arc<Vec<u32>>, f64)> = Memo::new(move |previous| {
         laid.with(|l| {
             let layout = &l.layout;
             if layout.bars.len() <= ALL_BARS_LIMIT {
                 return (Arc::new((0..layout.bars.len() as u32).collect()), 1.0);
             }
             let keep = state.selected.get().and_then(|s| layout.bar_of(s));
+            let view = placed_view.get();
+            let margin = view.seconds() * BASE_MARGIN_WIDTHS;
+            let around = Viewport {
+                start: view.start - margin,
+                end: view.end + margin,
+            };
             let culling = Culling {
-                width_px: width.get(),
+                width_px: width.get() * (1.0 + 2.0 * BASE_MARGIN_WIDTHS),
                 min_px: MIN_BAR_PX,
                 lane_px: LANE_HEIGHT,
                 budget: CULL_BUDGET,
+                first_cell_px: previous.map_or(1.0, |(_, cell_px)| cell_px / 4.0),
             };
-            let drawn = drawn_bars(layout, &viewport.get(), lanes_in_view.get(), &culling, keep);
+            let drawn = drawn_bars(layout, &around, lanes_in_view.get(), &culling, keep);
             (Arc::new(drawn.bars), drawn.cell_px)
         })
     });
@@ -397,8 +412,6 @@ pub fn TimelineView() -> impl IntoView {
         let offset = offset_of(zone);
         ticks(&viewport.get(), width.get(), &offset)
     });
-
-    let x_of = move |time: Timestamp| viewport.get().x_of(time, width.get());
 
     let lane_labels = move || {
         let generation = laid.with(|l| l.generation);
@@ -478,7 +491,33 @@ pub fn TimelineView() -> impl IntoView {
                     layer.show(&group, &layout, &drawn);
                     layer.drawn = Some(drawn);
                 }
-                layer.draw(&group, &layout, view, w, settled)
+                let exact = layer.draw(&group, &layout, view, w, settled);
+                // Which bars are drawn follows once the bars are placed for a view that
+                // those drawn do not serve.
+                if let Some((base, base_width)) = layer.base {
+                    if !placed_view
+                        .get_untracked()
+                        .serves(&base, BASE_MARGIN_WIDTHS)
+                    {
+                        placed_view.set(base);
+                    }
+                    if marker_base.get_untracked() != (base, base_width) {
+                        marker_base.set((base, base_width));
+                    }
+                }
+                // The markers move with the bars.
+                let transform = group.get_attribute("transform");
+                if let Some(root) = root_ref.get_untracked() {
+                    for selector in [".timeline-reboots", ".timeline-flags"] {
+                        if let Ok(Some(markers)) = root.query_selector(selector) {
+                            let _ = match &transform {
+                                Some(t) => markers.set_attribute("transform", t),
+                                None => markers.remove_attribute("transform"),
+                            };
+                        }
+                    }
+                }
+                exact
             })
             .unwrap_or(true);
         if !exact {
@@ -513,9 +552,14 @@ pub fn TimelineView() -> impl IntoView {
         })
     };
 
-    // Reboots within the viewport (a marker per computer and time).
+    // Reboots within the bars' base view and its margin (a marker per computer and time).
     let markers_in_view = move || {
-        let view = viewport.get();
+        let (base, _) = marker_base.get();
+        let margin = base.seconds() * BASE_MARGIN_WIDTHS;
+        let view = Viewport {
+            start: base.start - margin,
+            end: base.end + margin,
+        };
         let generation = laid.with(|l| l.generation);
         laid.with(|l| {
             l.layout
@@ -530,6 +574,25 @@ pub fn TimelineView() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
+    // Where a time is in the bars' base coordinates, read without following them: markers
+    // are placed when made, moved with the bars' group while the view moves, and placed
+    // anew by one effect (`place_markers`) when the bars are. A reactive position per marker
+    // would make every frame of a zoom subscribe and unsubscribe thousands of them, and
+    // unsubscribing from a shared signal costs as many steps as it has subscribers.
+    let x_of_now = move |time: Timestamp| {
+        let (base, base_width) = marker_base.get_untracked();
+        base.x_of(time, base_width)
+    };
+    Effect::new(move |_| {
+        let (view, w) = marker_base.get();
+        let Some(root) = root_ref.get() else {
+            return;
+        };
+        laid.with_untracked(|l| {
+            let time_of = |index: usize| l.layout.reboots.get(index).map(|m| m.time);
+            place_markers(root.as_ref(), &view, w, &time_of);
+        });
+    });
     let marker_title = move |index: usize| {
         let zone = state.zone.get_untracked();
         laid.with_untracked(|l| {
@@ -559,31 +622,27 @@ pub fn TimelineView() -> impl IntoView {
             ),
             None => (0.0, plot_height()),
         };
-        let time = marker.time;
+        let x = x_of_now(marker.time);
         let class = format!(
             "timeline-reboot timeline-reboot-{}",
             marker.label.to_lowercase()
         );
         // The line lets clicks through to the bars; its flag on the axis carries the tooltip.
-        view! { <line class=class x1=move || x_of(time) x2=move || x_of(time) y1=y1 y2=y2></line> }
-            .into_any()
+        // (Placed here, then moved by `place_markers`.)
+        view! { <line class=class data-marker=index x1=x x2=x y1=y1 y2=y2></line> }.into_any()
     };
     let marker_flag = move |(_, index): (u64, usize)| {
         let marker = laid.with_untracked(|l| l.layout.reboots.get(index).cloned());
         let Some(marker) = marker else {
             return view! { <g></g> }.into_any();
         };
-        let time = marker.time;
         let class = format!(
             "timeline-flag timeline-reboot-{}",
             marker.label.to_lowercase()
         );
-        let points = move || {
-            let x = x_of(time);
-            format!("{:.1},20 {:.1},20 {x:.1},28", x - 5.0, x + 5.0)
-        };
+        let points = flag_points(x_of_now(marker.time));
         view! {
-            <polygon class=class points=points>
+            <polygon class=class data-marker=index points=points>
                 <title>{marker_title(index)}</title>
             </polygon>
         }
@@ -790,7 +849,9 @@ pub fn TimelineView() -> impl IntoView {
                     data-testid="timeline-axis"
                 >
                     {move || axis_ticks.get().into_iter().map(tick_label_view).collect_view()}
-                    <For each=markers_in_view key=|key| *key children=marker_flag />
+                    <g class="timeline-flags">
+                        <For each=markers_in_view key=|key| *key children=marker_flag />
+                    </g>
                 </svg>
             </div>
             <div class="timeline-scroll" node_ref=scroll_ref on:scroll=on_scroll>
@@ -899,9 +960,10 @@ struct BarLayer {
     base: Option<(Viewport, f64)>,
 }
 
-/// How far beyond the plot (in plot widths) bars keep their true coordinates, so that a pan
-/// by transform shows them right.
-const BASE_MARGIN_WIDTHS: f64 = 4.0;
+/// How far beyond the plot (in plot widths) bars are drawn and keep their true coordinates,
+/// so that a pan by transform shows them right; a zoom or pan that shows more places them
+/// anew at once.
+const BASE_MARGIN_WIDTHS: f64 = 1.0;
 
 impl BarLayer {
     fn clear(&mut self) {
@@ -1016,6 +1078,45 @@ impl BarLayer {
                 );
                 let _ = arrow.set_attribute("d", &d);
             }
+        }
+    }
+}
+
+/// The points of a marker's flag on the axis, at `x`.
+fn flag_points(x: f64) -> String {
+    format!("{:.1},20 {:.1},20 {x:.1},28", x - 5.0, x + 5.0)
+}
+
+/// Moves the markers under `parent` (lines on the plot, flags on the axis: the elements with
+/// `data-marker`, a reboot's index) to where `view` on a plot `width` wide puts their times.
+fn place_markers(
+    parent: &web_sys::Element,
+    view: &Viewport,
+    width: f64,
+    time_of: &dyn Fn(usize) -> Option<Timestamp>,
+) {
+    let Ok(markers) = parent.query_selector_all("line[data-marker], polygon[data-marker]") else {
+        return;
+    };
+    for node in 0..markers.length() {
+        let Some(marker) = markers
+            .item(node)
+            .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+        else {
+            continue;
+        };
+        let time = marker
+            .get_attribute("data-marker")
+            .and_then(|index| index.parse().ok())
+            .and_then(time_of);
+        let Some(time) = time else { continue };
+        let x = view.x_of(time, width);
+        if marker.tag_name().eq_ignore_ascii_case("line") {
+            let x = format!("{x:.1}");
+            let _ = marker.set_attribute("x1", &x);
+            let _ = marker.set_attribute("x2", &x);
+        } else {
+            let _ = marker.set_attribute("points", &flag_points(x));
         }
     }
 }
