@@ -493,13 +493,20 @@ pub fn TimelineView() -> impl IntoView {
                 }
                 let exact = layer.draw(&group, &layout, view, w, settled);
                 // Which bars are drawn follows once the bars are placed for a view that
-                // those drawn do not serve.
+                // those drawn do not serve, when the view rests: choosing them again takes
+                // a few hundred milliseconds at a million sessions, too long for a frame of
+                // a zoom (which meanwhile may show fewer bars at its edges).
+                let mut stale = false;
                 if let Some((base, base_width)) = layer.base {
                     if !placed_view
                         .get_untracked()
                         .serves(&base, BASE_MARGIN_WIDTHS)
                     {
-                        placed_view.set(base);
+                        if settled {
+                            placed_view.set(base);
+                        } else {
+                            stale = true;
+                        }
                     }
                     if marker_base.get_untracked() != (base, base_width) {
                         marker_base.set((base, base_width));
@@ -517,11 +524,12 @@ pub fn TimelineView() -> impl IntoView {
                         }
                     }
                 }
-                exact
+                exact && !stale
             })
             .unwrap_or(true);
         if !exact {
-            // Rebase once the view has rested: the last change schedules it.
+            // Rebase (and choose the bars again) once the view has rested: the last change
+            // schedules it.
             let change = changes.get_value().wrapping_add(1);
             changes.set_value(change);
             set_timeout(
@@ -1017,7 +1025,10 @@ impl BarLayer {
             let shift = (base.start - view.start) * width / view.seconds();
             let margin = base_width * BASE_MARGIN_WIDTHS - FADE_PX * 2.0;
             let (from, to) = (-shift / scale, (width - shift) / scale);
-            let fits = (0.5..=4.0).contains(&scale) && from > -margin && to < base_width + margin;
+            // While the view moves, bars stretch up to 16 times (or shrink to a quarter)
+            // before they are placed anew: placing ten thousand bars takes longer than a
+            // frame. At rest they are placed exactly.
+            let fits = (0.25..=16.0).contains(&scale) && from > -margin && to < base_width + margin;
             (scale, shift, fits)
         });
         match transform {
