@@ -632,12 +632,16 @@ impl<'c, 'n> TemplateReader<'c, 'n> {
         let (start, end) = self.span;
         let pointer_at = (cursor.pos - start) as u32;
         let at = cursor.u32()?;
+        let spelled = known::name_bytes(self.data, at);
+        // Inside: the whole name, as far as it is read, lies within the definition (whose
+        // bytes are compared); else what it spells is kept.
+        let within = spelled.is_some_and(|bytes| at as usize + 6 + bytes.len() <= end);
         let target = match at as usize {
-            inside if (start..end).contains(&inside) => NameTarget::Inside {
+            inside if inside >= start && within => NameTarget::Inside {
                 offset: (inside - start) as u32,
                 inline: inside == cursor.pos,
             },
-            _ => NameTarget::Outside(known::name_bytes(self.data, at).map(Box::from)),
+            _ => NameTarget::Outside(spelled.map(Box::from)),
         };
         self.refs.push(NameRef {
             at: pointer_at,
@@ -1468,40 +1472,41 @@ mod tests {
 
     #[test]
     fn stored_text_is_compared_without_decoding() {
-        let provider = utf16("Microsoft-Windows-Security-Auditing");
-        let spells = |bytes: &[u8], text, ignore_case| utf16_spells(bytes, text, ignore_case);
-        assert_eq!(
-            spells(&provider, "Microsoft-Windows-Security-Auditing", false),
-            Some(true)
-        );
-        assert_eq!(
-            spells(&provider, "microsoft-windows-security-auditing", false),
-            Some(false)
-        );
-        assert_eq!(
-            spells(&provider, "microsoft-windows-security-auditing", true),
-            Some(true)
-        );
-        assert_eq!(
-            spells(&provider, "Microsoft-Windows-Security", false),
-            Some(false)
-        );
-        assert_eq!(
-            spells(&utf16("Security"), "Security-Auditing", false),
-            Some(false)
-        );
-        // A NUL ends the value.
-        assert_eq!(
-            spells(&utf16("Security\0junk"), "Security", false),
-            Some(true)
-        );
-        assert_eq!(spells(&utf16("Secu\0rity"), "Security", false), Some(false));
-        assert_eq!(spells(&[], "", false), Some(true));
-        assert_eq!(spells(&utf16("x"), "", false), Some(false));
-        // Beyond ASCII, the caller compares decoded text.
-        assert_eq!(spells(&utf16("Café"), "Café", false), None);
-        assert_eq!(spells(&utf16("Cafés"), "Cafe", false), None);
-        assert_eq!(spells(&utf16("Caf"), "Café", false), None);
+        let provider = "Microsoft-Windows-Security-Auditing";
+        // (stored, compared with, ignoring case, answer)
+        let cases: &[(&str, &str, bool, Option<bool>)] = &[
+            (provider, provider, false, Some(true)),
+            (
+                provider,
+                "microsoft-windows-security-auditing",
+                false,
+                Some(false),
+            ),
+            (
+                provider,
+                "microsoft-windows-security-auditing",
+                true,
+                Some(true),
+            ),
+            (provider, "Microsoft-Windows-Security", false, Some(false)),
+            ("Security", "Security-Auditing", false, Some(false)),
+            // A NUL ends the value.
+            ("Security\0junk", "Security", false, Some(true)),
+            ("Secu\0rity", "Security", false, Some(false)),
+            ("", "", false, Some(true)),
+            ("x", "", false, Some(false)),
+            // Beyond ASCII, the caller compares decoded text.
+            ("Café", "Café", false, None),
+            ("Cafés", "Cafe", false, None),
+            ("Caf", "Café", false, None),
+        ];
+        for &(stored, text, ignore_case, answer) in cases {
+            assert_eq!(
+                utf16_spells(&utf16(stored), text, ignore_case),
+                answer,
+                "{stored:?} {text:?} {ignore_case}"
+            );
+        }
     }
 
     #[test]

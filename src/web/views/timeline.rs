@@ -93,8 +93,9 @@ pub fn TimelineView() -> impl IntoView {
     let view_height = RwSignal::new(480.0_f64);
     let scroll_top = RwSignal::new(0.0_f64);
     let viewport = RwSignal::new(laid.with_untracked(|l| Viewport::fit(l.layout.span)));
-    // The view the bars were last placed for (see `BarLayer::draw`): which bars are drawn
-    // follows it, not every frame of a zoom or pan.
+    // The view which bars are drawn was last chosen for (with a margin): it follows the
+    // bars' base (see `BarLayer::draw`) once the view rests somewhere the drawn bars do not
+    // serve, not every frame of a zoom or pan.
     let placed_view = RwSignal::new(viewport.get_untracked());
     // The view and plot width the bars' coordinates are computed for (their base; see
     // `BarLayer::draw`): the reboot markers are placed for it too, and moved with the bars.

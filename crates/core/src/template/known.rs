@@ -32,9 +32,9 @@ pub(super) struct NameRef {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum NameTarget {
-    /// Inside the definition, this far from the start of its data. `inline`: the name is
-    /// written right there (its first four bytes, the next name of its hash bucket, are an
-    /// offset that differs from chunk to chunk).
+    /// Inside the definition, the whole name, this far from the start of its data. `inline`:
+    /// the name is written right there (its first four bytes, the next name of its hash
+    /// bucket, are an offset that differs from chunk to chunk).
     Inside { offset: u32, inline: bool },
     /// Outside the definition: what the name spells there (its length and UTF-16 units, as
     /// read by the template reader), `None` when nothing could be read.
@@ -81,10 +81,17 @@ impl Known {
             };
             let pointer = u32::from_le_bytes([pointer[0], pointer[1], pointer[2], pointer[3]]);
             let same = match &name.target {
-                NameTarget::Inside { offset, .. } => Some(pointer) == start.checked_add(*offset),
+                // (Its bytes are compared below, but for the pointers and offsets skipped
+                // there: what it spells is compared too, should it overlap one.)
+                NameTarget::Inside { offset, .. } => {
+                    Some(pointer) == start.checked_add(*offset)
+                        && name_bytes(chunk, pointer) == name_bytes(&self.data, *offset)
+                }
+                // (Pointing inside the new definition is fine: what the reader looks at
+                // there is what is compared, unless the pointer is to the name written
+                // right here, which the reader would skip instead.)
                 NameTarget::Outside(spelled) => {
-                    let end = start as usize + new.len();
-                    !(start as usize..end).contains(&(pointer as usize))
+                    Some(pointer as usize) != (start as usize).checked_add(at + 4)
                         && name_bytes(chunk, pointer) == spelled.as_deref()
                 }
             };
