@@ -96,7 +96,7 @@ const WARM_UP_SESSIONS: u64 = 200;
 ///
 /// A WebAssembly engine first compiles a module quickly, and optimises a function only once it
 /// has run for a while (V8's dynamic tiering): without this, much of the first file an analyst
-/// drops would be read by unoptimised code, some 40% slower.
+/// drops would be read by unoptimised code (a first load took a third longer than the next).
 pub fn warm_up() -> u64 {
     let options = SynthOptions {
         sessions: WARM_UP_SESSIONS,
