@@ -149,11 +149,6 @@ pub trait RecordValues {
             .map(|t| Timestamp::parse_iso(&t))
     }
 
-    /// Whether a System value is `text` (a missing one is empty).
-    fn system_is(&self, field: SystemField, text: &str) -> bool {
-        self.system(field).unwrap_or_default() == text
-    }
-
     /// Whether the provider is `name`, ignoring ASCII case (a missing one is empty).
     fn provider_is(&self, name: &'static str) -> bool {
         self.system(SystemField::Provider)

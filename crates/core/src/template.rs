@@ -666,11 +666,8 @@ impl<'c, 'n> TemplateReader<'c, 'n> {
     }
 
     fn known_name_at(&self, at: u32) -> Option<&'static str> {
-        let at = at as usize;
-        let units = usize::from(u16::from_le_bytes(
-            self.data.get(at + 6..at + 8)?.try_into().ok()?,
-        ));
-        let bytes = self.data.get(at + 8..at + 8 + units * 2)?;
+        // (Past the name's length: its UTF-16 units.)
+        let bytes = known::name_bytes(self.data, at)?.get(2..)?;
         KNOWN_NAMES
             .iter()
             .find(|known| utf16_equals(bytes, known))
@@ -897,8 +894,8 @@ const KNOWN_NAMES: &[&str] = &[
 
 /// Whether UTF-16LE `bytes`, up to their first NUL, spell `text` (`ignore_case`: ASCII case
 /// ignored); `None` when either holds more than ASCII, for the caller to compare decoded text.
-/// Every record is asked for its provider, computer and channel: this compares them where
-/// they are stored, a unit at a time, without decoding.
+/// Every record is asked for its provider: this compares it where it is stored, a unit at a
+/// time, without decoding.
 fn utf16_spells(bytes: &[u8], text: &str, ignore_case: bool) -> Option<bool> {
     if !text.is_ascii() {
         return None;
@@ -1170,11 +1167,6 @@ impl RecordValues for Values<'_, '_> {
                 .system(SystemField::TimeCreated)
                 .map(|t| Timestamp::parse_iso(&t)),
         }
-    }
-
-    fn system_is(&self, field: SystemField, text: &str) -> bool {
-        self.system_text_is(field, text, false)
-            .unwrap_or_else(|| self.system(field).unwrap_or_default() == text)
     }
 
     fn provider_is(&self, name: &'static str) -> bool {

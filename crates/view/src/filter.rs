@@ -1280,7 +1280,7 @@ mod tests {
         let index = SessionIndex::new(&sessions);
         assert_eq!(index.len(), 400);
         assert!(index.profiles() < 400, "{}", index.profiles());
-        let filters = [
+        let mut filters = vec![
             SessionFilter::default(),
             SessionFilter {
                 user: "corp\\al".into(),
@@ -1302,40 +1302,28 @@ mod tests {
                 to: Some(at("2024-05-02T12:00:00Z")),
                 ..Default::default()
             },
-            SessionFilter {
-                text: "0x10a".into(),
-                ..Default::default()
-            },
-            SessionFilter {
-                text: "LOGON-1".into(),
-                ..Default::default()
-            },
-            SessionFilter {
-                text: "home-pc".into(),
-                ..Default::default()
-            },
-            SessionFilter {
-                text: "JÜRG".into(),
-                ..Default::default()
-            },
-            SessionFilter {
-                text: "log end".into(),
-                ..Default::default()
-            },
-            SessionFilter {
-                text: "corp\\adm".into(),
-                ..Default::default()
-            },
-            SessionFilter {
-                text: "FILESERVER".into(),
-                ..Default::default()
-            },
-            SessionFilter {
-                text: "rdp-tcp#3".into(),
-                from: Some(at("2024-05-03T00:00:00Z")),
-                ..Default::default()
-            },
         ];
+        // Free text, alone.
+        filters.extend(
+            [
+                "0x10a",
+                "LOGON-1",
+                "home-pc",
+                "JÜRG",
+                "log end",
+                "corp\\adm",
+                "FILESERVER",
+            ]
+            .map(|text| SessionFilter {
+                text: text.into(),
+                ..Default::default()
+            }),
+        );
+        filters.push(SessionFilter {
+            text: "rdp-tcp#3".into(),
+            from: Some(at("2024-05-03T00:00:00Z")),
+            ..Default::default()
+        });
         for filter in &filters {
             let expected: Vec<u32> = (0..400u32)
                 .filter(|&i| filter.matches(&sessions[i as usize]))
