@@ -45,14 +45,7 @@ fn assert_ways_agree(name: &str, bytes: &[u8]) {
 
 #[test]
 fn every_sample_reads_the_same_both_ways() {
-    let mut entries: Vec<_> = std::fs::read_dir(common::samples_dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "evtx"))
-        .collect();
-    entries.sort();
-    assert!(entries.len() >= 15, "the samples are there");
-    for path in entries {
+    for path in common::sample_logs() {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         let bytes = std::fs::read(&path).unwrap();
         assert_ways_agree(&name, &bytes);

@@ -318,17 +318,17 @@ fn Status() -> impl IntoView {
                 .unwrap_or_else(|| "Drop Security.evtx files anywhere on the page.".to_string()),
             Phase::Working => {
                 let (done, all) = load.bytes();
-                if all == 0 {
-                    load.message
-                        .clone()
-                        .unwrap_or_else(|| "Starting…".to_string())
-                } else {
-                    format!(
+                match &load.message {
+                    // Before any file is given (the demo log is being written), or once
+                    // every file is read (the sessions are being reconstructed).
+                    Some(message) if all == 0 || done >= all => message.clone(),
+                    _ if all == 0 => "Starting…".to_string(),
+                    _ => format!(
                         "Reading {} of {} · {} records",
                         megabytes(done),
                         megabytes(all),
                         thousands(load.records())
-                    )
+                    ),
                 }
             }
             Phase::Done | Phase::Error => load.message.clone().unwrap_or_default(),

@@ -79,6 +79,7 @@ pub fn open_report(state: AppState, shared: SharedReport, source: Source) {
         report,
         event_counts,
         locator: Default::default(),
+        index: None,
         source,
     })));
     state.link_error.set(None);

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use logonscope_core::Report;
 use logonscope_core::protocol::RawRecord;
-use logonscope_view::columns::{Sort, visible_sessions, visible_sessions_indexed};
+use logonscope_view::columns::{Sort, visible_sessions_indexed};
 use logonscope_view::filter::{SessionFilter, SessionIndex};
 use logonscope_view::link::SharedView;
 use logonscope_view::raw::RecordLocator;
@@ -26,6 +26,9 @@ pub struct Analysis {
     pub event_counts: BTreeMap<u16, u64>,
     /// Where each record is, to read raw records back on demand.
     pub locator: RecordLocator,
+    /// The sessions' index, when it was made ahead (a load makes it between frames);
+    /// otherwise it is made on first use.
+    pub index: Option<Arc<SessionIndex>>,
     /// Where the report came from.
     pub source: Source,
 }
@@ -167,9 +170,11 @@ impl AppState {
         let index: Memo<Option<Arc<SessionIndex>>> = Memo::new_with_compare(
             move |_| {
                 analysis.with(|analysis| {
-                    analysis
-                        .as_ref()
-                        .map(|analysis| Arc::new(SessionIndex::new(&analysis.report.sessions)))
+                    analysis.as_ref().map(|analysis| {
+                        analysis.index.clone().unwrap_or_else(|| {
+                            Arc::new(SessionIndex::new(&analysis.report.sessions))
+                        })
+                    })
                 })
             },
             // A new report is a new index; comparing a million entries would only cost time.
@@ -180,11 +185,12 @@ impl AppState {
                 analysis.as_ref().map_or_else(Vec::new, |analysis| {
                     let sort = sort.get();
                     index.with(|index| {
+                        // (The index is there whenever the analysis is.)
                         filter.with(|filter| match index {
                             Some(index) => {
                                 visible_sessions_indexed(&analysis.report, index, filter, sort)
                             }
-                            None => visible_sessions(&analysis.report, filter, sort),
+                            None => Vec::new(),
                         })
                     })
                 })

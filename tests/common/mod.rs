@@ -16,6 +16,18 @@ pub fn samples_dir() -> PathBuf {
     dir
 }
 
+/// Every `.evtx` of the samples folder, in name order.
+pub fn sample_logs() -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(samples_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "evtx"))
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 15, "the samples are there");
+    paths
+}
+
 pub fn sample(name: &str) -> PathBuf {
     let path = samples_dir().join(name);
     assert!(path.is_file(), "sample {} is missing", path.display());

@@ -5,11 +5,11 @@
 //! per computer whose state is the set of open sessions keyed by logon id. Rule numbers in the
 //! comments are those of `SESSIONS.md`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use crate::catalog::logon_type_name;
 use crate::decode::{failure_reason, message_code_text};
-use crate::event::{Event, EventKind, FailedLogon, Logoff, Logon};
+use crate::event::{Event, EventHeader, EventKind, FailedLogon, Logoff, Logon};
 use crate::extract::{format_logon_id, format_status};
 use crate::report::{
     EndReason, ExplicitCredential, Failure, LockAction, LockEvent, RdpAction, RdpEvent, Session,
@@ -31,91 +31,200 @@ pub struct Reconstruction {
 
 /// Applies the rules to events of any number of computers and files, in any order.
 pub fn reconstruct(events: impl IntoIterator<Item = Event>) -> Reconstruction {
-    // One vector, sorted in place by (computer, time, record id) and read once: a big log's
-    // events are most of the page's memory, so they are not copied into one vector per
-    // computer. (Collecting a vector's own iterator reuses its memory.)
-    let mut events: Vec<Event> = events.into_iter().collect();
-    let mut computers: BTreeMap<Text, u32> = BTreeMap::new();
-    for event in &events {
-        if !computers.contains_key(&event.header.computer) {
-            computers.insert(event.header.computer.clone(), 0);
+    let mut work = Reconstructor::new(events.into_iter().collect());
+    loop {
+        if let Some(done) = work.step(usize::MAX) {
+            return done;
         }
     }
-    for (rank, place) in computers.values_mut().enumerate() {
-        *place = rank as u32;
-    }
-    // Stable: events that tie keep the order they came in (the first copy of a record wins).
-    events.sort_by_cached_key(|e| {
-        let rank = computers
-            .get(&e.header.computer)
-            .copied()
-            .unwrap_or(u32::MAX);
-        (rank, e.header.time, e.header.record_id)
-    });
-    drop_duplicates(&mut events);
-    let mut result = Reconstruction::default();
-    let mut texts = DerivedTexts::default();
-    let mut replay: Option<ComputerReplay> = None;
-    // Each computer's sessions, joined once every event is replayed: by then the events'
-    // vector is freed, and the joined vector can take its place instead of growing (and
-    // being copied) beside it while it is still held.
-    let mut by_computer: Vec<Vec<Session>> = Vec::new();
-    for event in events {
-        if replay
-            .as_ref()
-            .is_none_or(|replay| replay.computer != event.header.computer)
-        {
-            if let Some(done) = replay.take() {
-                by_computer.push(done.finish());
-            }
-            replay = Some(ComputerReplay::new(event.header.computer.clone()));
-        }
-        if let Some(replay) = replay.as_mut() {
-            replay.apply(event, &mut result, &mut texts);
-        }
-    }
-    if let Some(done) = replay {
-        by_computer.push(done.finish());
-    }
-    result.sessions = Vec::with_capacity(by_computer.iter().map(Vec::len).sum());
-    for sessions in by_computer {
-        result.sessions.extend(sessions);
-    }
-    for session in &mut result.sessions {
-        session.duration_seconds = match (session.start, session.end) {
-            (Some(start), Some(end)) => Some(start.seconds_until(end)),
-            _ => None,
-        };
-    }
-    result
 }
 
-/// Keeps the first of events that are one record read twice (the same computer, channel,
-/// record id, time and event id: overlapping exports of one log). `events` are sorted by
-/// (computer, time, record id), so copies are in the same run of equal (computer, time,
-/// record id).
-fn drop_duplicates(events: &mut Vec<Event>) {
-    // In place (kept events move to the front).
-    let mut kept = 0;
-    let mut run_start = 0;
-    for index in 0..events.len() {
-        let h = &events[index].header;
-        let new_run = kept == 0 || {
-            let last = &events[kept - 1].header;
-            last.time != h.time || last.record_id != h.record_id || last.computer != h.computer
-        };
-        if new_run {
-            run_start = kept;
-        }
-        let copy = events[run_start..kept]
-            .iter()
-            .any(|k| k.header.channel == h.channel && k.header.event_id == h.event_id);
-        if !copy {
-            events.swap(kept, index);
-            kept += 1;
+/// [`reconstruct`] a slice at a time, for a caller that must not be busy for long at once
+/// (the page, whose thread also draws it): each [`step`](Self::step) does a bounded share of
+/// the work. Stepping gives the same result however the work is cut.
+pub struct Reconstructor {
+    events: Vec<Event>,
+    /// The events' indexes in replay order, once known.
+    order: Option<Vec<u32>>,
+    /// How many of `order` have been replayed.
+    replayed: usize,
+    replay: Option<ComputerReplay>,
+    /// Each computer's sessions, joined once every event is replayed: by then the events'
+    /// vector is freed, and the joined vector can take its place instead of growing (and
+    /// being copied) beside it while it is still held. (Last computer first, once joining.)
+    by_computer: Vec<Vec<Session>>,
+    joined: Option<Vec<Session>>,
+    result: Reconstruction,
+    texts: DerivedTexts,
+}
+
+impl Reconstructor {
+    pub fn new(events: Vec<Event>) -> Self {
+        Reconstructor {
+            events,
+            order: None,
+            replayed: 0,
+            replay: None,
+            by_computer: Vec::new(),
+            joined: None,
+            result: Reconstruction::default(),
+            texts: DerivedTexts::default(),
         }
     }
-    events.truncate(kept);
+
+    /// How many events there are to replay (a measure of the work, for progress): once
+    /// they are ordered, without the copies of records read twice.
+    pub fn events(&self) -> usize {
+        self.order.as_ref().map_or(self.events.len(), Vec::len)
+    }
+
+    /// How many events have been replayed.
+    pub fn replayed(&self) -> usize {
+        self.replayed
+    }
+
+    /// Does the next share of the work, of about `events` events: ordering them (one step),
+    /// replaying them, freeing them, joining the computers' sessions (one computer a step).
+    /// Gives the result at the end, after which the reconstructor has nothing left to give.
+    pub fn step(&mut self, events: usize) -> Option<Reconstruction> {
+        let events = events.max(1);
+        let Some(order) = self.order.as_ref() else {
+            self.order = Some(replay_order(&self.events));
+            return None;
+        };
+        if self.replayed < order.len() {
+            let end = order.len().min(self.replayed.saturating_add(events));
+            for &index in order.get(self.replayed..end).unwrap_or_default() {
+                let Some(event) = self.events.get_mut(index as usize) else {
+                    continue;
+                };
+                if self
+                    .replay
+                    .as_ref()
+                    .is_none_or(|replay| replay.computer != event.header.computer)
+                {
+                    if let Some(done) = self.replay.take() {
+                        self.by_computer.push(done.finish());
+                    }
+                    self.replay = Some(ComputerReplay::new(event.header.computer.clone()));
+                }
+                if let Some(replay) = self.replay.as_mut() {
+                    // The event's fields move into the sessions (no text is copied); what is
+                    // left of the event is dropped with the others at the end.
+                    let kind = std::mem::replace(&mut event.kind, EventKind::Startup);
+                    replay.apply(&event.header, kind, &mut self.result, &mut self.texts);
+                }
+            }
+            self.replayed = end;
+            return None;
+        }
+        if let Some(done) = self.replay.take() {
+            self.by_computer.push(done.finish());
+            return None;
+        }
+        if !self.events.is_empty() {
+            // Dropped from the end, a slice at a time, then freed.
+            self.events
+                .truncate(self.events.len().saturating_sub(events));
+            if self.events.is_empty() {
+                self.events = Vec::new();
+            }
+            return None;
+        }
+        let Some(joined) = self.joined.as_mut() else {
+            self.by_computer.reverse();
+            self.joined = Some(if self.by_computer.len() == 1 {
+                // One computer: its vector is the result, not copied.
+                self.by_computer.pop().unwrap_or_default()
+            } else {
+                Vec::with_capacity(self.by_computer.iter().map(Vec::len).sum())
+            });
+            return None;
+        };
+        if let Some(computer) = self.by_computer.pop() {
+            joined.extend(computer);
+            return None;
+        }
+        self.replayed = 0;
+        self.order = Some(Vec::new());
+        let mut result = std::mem::take(&mut self.result);
+        result.sessions = self.joined.take().unwrap_or_default();
+        Some(result)
+    }
+}
+
+/// The order in which the rules read `events`: by (computer, time, record id), ties in the
+/// order given (the first copy of a record wins), with the copies of a record read twice
+/// (overlapping exports of one log: the same computer, channel, record id, time and event
+/// id) left out. Indexes are sorted rather than the events themselves, which are large.
+fn replay_order(events: &[Event]) -> Vec<u32> {
+    // Each event's computer, numbered in the order first met. The events of one file share
+    // one copy of each name, so names are looked up by that copy's address first (a number,
+    // cheaper to hash than the name), and by the name when the address is new.
+    let mut numbers: HashMap<&str, u32> = HashMap::new();
+    let mut by_identity: HashMap<usize, u32, foldhash::quality::RandomState> = HashMap::default();
+    let mut names: Vec<&str> = Vec::new();
+    let mut computer_of: Vec<u32> = Vec::with_capacity(events.len());
+    for event in events {
+        let computer = &event.header.computer;
+        let number = *by_identity.entry(computer.identity()).or_insert_with(|| {
+            *numbers.entry(computer).or_insert_with(|| {
+                names.push(computer);
+                names.len() as u32 - 1
+            })
+        });
+        computer_of.push(number);
+    }
+    // Computers in order of name; each one's events placed together (in the order given),
+    // then sorted by (time, record id; the index makes every key distinct, so an unstable
+    // sort keeps ties in the order given).
+    let mut by_name: Vec<u32> = (0..names.len() as u32).collect();
+    by_name.sort_unstable_by_key(|&number| names[number as usize]);
+    let mut first_of = vec![0usize; names.len()];
+    let mut count = vec![0usize; names.len()];
+    for &number in &computer_of {
+        count[number as usize] += 1;
+    }
+    let mut next = 0;
+    for &number in &by_name {
+        first_of[number as usize] = next;
+        next += count[number as usize];
+    }
+    let mut keys: Vec<(Timestamp, u64, u32)> = vec![(Timestamp(0), 0, 0); events.len()];
+    let mut place = first_of.clone();
+    for (index, (event, &number)) in events.iter().zip(&computer_of).enumerate() {
+        let at = &mut place[number as usize];
+        // (A log holds far fewer than 2^32 events: a 4 GB file holds a few million.)
+        keys[*at] = (event.header.time, event.header.record_id, index as u32);
+        *at += 1;
+    }
+    let mut order: Vec<u32> = Vec::with_capacity(keys.len());
+    for &number in &by_name {
+        let start = first_of[number as usize];
+        let bucket = &mut keys[start..start + count[number as usize]];
+        bucket.sort_unstable();
+        // Copies of a record have equal (time, record id): only then are the events read.
+        let mut run_start = 0;
+        for (at, &(time, record_id, index)) in bucket.iter().enumerate() {
+            if at == 0 || (bucket[at - 1].0, bucket[at - 1].1) != (time, record_id) {
+                run_start = order.len();
+                order.push(index);
+                continue;
+            }
+            let Some(event) = events.get(index as usize) else {
+                continue;
+            };
+            let h = &event.header;
+            let copy = order[run_start..].iter().any(|&kept| {
+                let k = &events[kept as usize].header;
+                k.channel == h.channel && k.event_id == h.event_id
+            });
+            if !copy {
+                order.push(index);
+            }
+        }
+    }
+    order
 }
 
 /// Sessions sort by the logon id's value, not its text (`0x10` after `0x9`).
@@ -136,14 +245,20 @@ impl ComputerReplay {
         ComputerReplay {
             computer,
             sessions: Vec::new(),
-            open: HashMap::new(),
+            open: HashMap::default(),
         }
     }
 
-    fn apply(&mut self, event: Event, out: &mut Reconstruction, texts: &mut DerivedTexts) {
-        let time = event.header.time;
-        let record_id = event.header.record_id;
-        match event.kind {
+    fn apply(
+        &mut self,
+        header: &EventHeader,
+        kind: EventKind,
+        out: &mut Reconstruction,
+        texts: &mut DerivedTexts,
+    ) {
+        let time = header.time;
+        let record_id = header.record_id;
+        match kind {
             EventKind::Logon(logon) => self.logon(time, record_id, *logon, texts),
             EventKind::UserLogoff(logoff) => {
                 // Rule 2 (rule 4 first when no session is open).
@@ -187,7 +302,7 @@ impl ComputerReplay {
                 }
             }
             EventKind::RdpReconnect(change) | EventKind::RdpDisconnect(change) => {
-                let action = if event.header.event_id == 4778 {
+                let action = if header.event_id == 4778 {
                     RdpAction::Reconnect
                 } else {
                     RdpAction::Disconnect
@@ -204,7 +319,7 @@ impl ComputerReplay {
                 }
             }
             EventKind::Locked { logon_id } | EventKind::Unlocked { logon_id } => {
-                let action = if event.header.event_id == 4800 {
+                let action = if header.event_id == 4800 {
                     LockAction::Lock
                 } else {
                     LockAction::Unlock
@@ -279,7 +394,7 @@ impl ComputerReplay {
             process_name: logon.process_name,
             elevated: logon.elevated,
             admin: false,
-            record_ids: vec![record_id],
+            record_ids: first_record(record_id),
             user_logoff_time: None,
             impersonation_level: logon
                 .impersonation_level
@@ -347,15 +462,27 @@ impl ComputerReplay {
     }
 
     /// Rule 6.
-    /// Ends the replay: sessions still open stay open (or end at a 4647), and the sessions
-    /// come out sorted by (start, logon id). Sorting each computer's sessions sorts them all
-    /// by (computer, start, logon id), since computers come in order. The sort is stable:
-    /// sessions that tie (orphans of one logon id) stay in processing order.
+    /// Ends the replay: sessions still open stay open (or end at a 4647), and the computer's
+    /// sessions come out sorted by (start, logon id), with their durations. Sorting each
+    /// computer's sessions sorts them all by (computer, start, logon id), since computers come
+    /// in order. The sort is stable: sessions that tie (orphans of one logon id) stay in
+    /// processing order.
     fn finish(mut self) -> Vec<Session> {
         self.end_of_input();
         let mut sessions = self.sessions;
-        sessions.sort_by_cached_key(|s| (s.start, logon_id_value(s)));
+        let key = |s: &Session| (s.start, logon_id_value(s));
+        // Sessions open in time order, so they often are sorted already (orphans, which have
+        // no start, are what usually is not).
+        if !sessions.is_sorted_by_key(key) {
+            sessions.sort_by_cached_key(key);
+        }
         sessions.shrink_to_fit();
+        for session in &mut sessions {
+            session.duration_seconds = match (session.start, session.end) {
+                (Some(start), Some(end)) => Some(start.seconds_until(end)),
+                _ => None,
+            };
+        }
         sessions
     }
 
@@ -374,6 +501,14 @@ impl ComputerReplay {
             }
         }
     }
+}
+
+/// The record ids of a new session, room made for the few records that usually follow (its
+/// 4672, its logoff): growing from one would reallocate for most sessions.
+fn first_record(record_id: u64) -> Vec<u64> {
+    let mut record_ids = Vec::with_capacity(4);
+    record_ids.push(record_id);
+    record_ids
 }
 
 /// SIDs compare without regard to case (`S-1-5-18` = `s-1-5-18`).
@@ -455,7 +590,7 @@ fn failure_of(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::{EventHeader, ExplicitCredentialUse, LogCleared, RdpChange};
+    use crate::event::{ExplicitCredentialUse, LogCleared, RdpChange};
 
     const T0: u64 = 133_000_000_000_000_000;
 

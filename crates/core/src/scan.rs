@@ -418,11 +418,15 @@ pub struct FileScan {
     name: String,
     size: u64,
     header_damaged: bool,
-    /// The chunks added, their events moved out to `events`.
+    /// The chunks added, their events moved out to `events` and their record ids to
+    /// `ids_by_origin`.
     chunks: Vec<ChunkScan>,
     events: Vec<Event>,
     /// Where the events of each chunk of `chunks` start in `events`.
     starts: Vec<usize>,
+    /// Every record's (id, time), by origin, in the order added (gathered as chunks come,
+    /// so that finishing a big file is less work at once).
+    ids_by_origin: BTreeMap<Origin, Vec<(u64, Timestamp)>>,
 }
 
 impl FileScan {
@@ -434,6 +438,7 @@ impl FileScan {
             chunks: Vec::new(),
             events: Vec::new(),
             starts: Vec::new(),
+            ids_by_origin: BTreeMap::new(),
         }
     }
 
@@ -449,6 +454,9 @@ impl FileScan {
         // but still allocated) with the chunk until the end.
         let events = std::mem::take(&mut chunk.events);
         self.events.extend(events);
+        for (origin, ids) in std::mem::take(&mut chunk.record_ids) {
+            self.ids_by_origin.entry(origin).or_default().extend(ids);
+        }
         self.chunks.push(chunk);
     }
 
@@ -496,12 +504,8 @@ impl FileScan {
             });
         }
         file.events = events;
-        let mut ids_by_origin: BTreeMap<Origin, Vec<(u64, Timestamp)>> = BTreeMap::new();
         for chunk in self.chunks {
             file.summary.records += chunk.records;
-            for (origin, ids) in chunk.record_ids {
-                ids_by_origin.entry(origin).or_default().extend(ids);
-            }
             let offset = chunk_offset(chunk.index);
             for problem in chunk.problems {
                 let (kind, count, message) = problem.describe(chunk.index, offset);
@@ -514,8 +518,12 @@ impl FileScan {
                 });
             }
         }
-        for ((computer, channel), mut ids) in ids_by_origin {
-            ids.sort_unstable();
+        for ((computer, channel), mut ids) in self.ids_by_origin {
+            // Chunks come in order and records ascend within them, so the ids are usually
+            // sorted already.
+            if !ids.is_sorted() {
+                ids.sort_unstable();
+            }
             ids.dedup_by_key(|(id, _)| *id);
             let gaps: Vec<_> = ids
                 .windows(2)

@@ -197,7 +197,7 @@ pub fn visible_sessions(report: &Report, filter: &SessionFilter, sort: Sort) -> 
 
 /// [`visible_sessions`] with `index`, the [`SessionIndex`] of `report`: the filter tests each
 /// profile once and each session only for its times, and text columns sort by profile. (An
-/// index of another report is noticed by its size and ignored.)
+/// index of another report is noticed by its size, and one made afresh.)
 pub fn visible_sessions_indexed(
     report: &Report,
     index: &SessionIndex,
@@ -206,20 +206,12 @@ pub fn visible_sessions_indexed(
 ) -> Vec<u32> {
     let sessions = &report.sessions;
     if !index.fits(sessions) {
-        return visible_sessions(report, filter, sort);
+        // (Not the plain `visible_sessions`: that would put the whole unindexed way in the
+        // page's code, which only ever passes the index of its report.)
+        return visible_sessions_indexed(report, &SessionIndex::new(sessions), filter, sort);
     }
     let column = sort.column;
-    let slot = Column::ALL.iter().position(|c| *c == column).unwrap_or(0);
-    let ascending = index.cached_order(slot, || {
-        let count = u32::try_from(sessions.len()).unwrap_or(u32::MAX);
-        let mut all: Vec<u32> = (0..count).collect();
-        let ascending = Sort {
-            column,
-            descending: false,
-        };
-        sort_indices(sessions, Some(index), &mut all, ascending);
-        all
-    });
+    let ascending = ascending_order(sessions, index, column);
     if !sort.descending {
         return index.filtered_in(sessions, filter, ascending.iter().copied());
     }
@@ -245,6 +237,27 @@ pub fn visible_sessions_indexed(
     }
     descending.extend_from_slice(&ascending[present..]);
     index.filtered_in(sessions, filter, descending)
+}
+
+/// Every session of `sessions` (indexed by `index`) in the ascending order of `column`, made
+/// the first time and then kept in `index`. (Called ahead, it spares the first view of the
+/// table the sort.)
+pub fn ascending_order<'i>(
+    sessions: &[Session],
+    index: &'i SessionIndex,
+    column: Column,
+) -> &'i [u32] {
+    let slot = Column::ALL.iter().position(|c| *c == column).unwrap_or(0);
+    index.cached_order(slot, || {
+        let count = u32::try_from(sessions.len()).unwrap_or(u32::MAX);
+        let mut all: Vec<u32> = (0..count).collect();
+        let ascending = Sort {
+            column,
+            descending: false,
+        };
+        sort_indices(sessions, Some(index), &mut all, ascending);
+        all
+    })
 }
 
 /// The rank of each session in `column` read through `index` (`None`: empty cell): equal ranks

@@ -276,6 +276,42 @@ impl<'a> ProfileKey<'a> {
     }
 }
 
+/// A [`ProfileKey`] with texts counted by which shared copy they are ([`Text::identity`]):
+/// a report's texts are shared, so sessions of one profile nearly always have the same
+/// copies, and comparing and hashing addresses is far cheaper than comparing and hashing a
+/// dozen strings per session. Sessions with the same copies have the same profile; others
+/// are then looked up by value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct SharedProfileKey {
+    texts: [usize; 12],
+    logon_type: Option<u32>,
+    end_reason: EndReason,
+}
+
+impl SharedProfileKey {
+    fn of(s: &Session) -> Self {
+        let identity = |text: &Option<Text>| text.as_ref().map_or(0, Text::identity);
+        SharedProfileKey {
+            texts: [
+                s.computer.identity(),
+                identity(&s.domain),
+                identity(&s.user),
+                identity(&s.user_sid),
+                identity(&s.logon_type_name),
+                identity(&s.source_ip),
+                identity(&s.workstation),
+                identity(&s.logon_process),
+                identity(&s.auth_package),
+                identity(&s.lm_package),
+                identity(&s.process_name),
+                identity(&s.impersonation_level),
+            ],
+            logon_type: s.logon_type,
+            end_reason: s.end_reason,
+        }
+    }
+}
+
 /// The sessions of a report grouped by *profile*: sessions whose fields are all equal but for
 /// the logon ids, the times, the flags and the attached events. A million sessions of a real
 /// log have a few thousand profiles at most (the same users log on to the same machines from
@@ -330,29 +366,66 @@ pub(crate) fn ordered_bits(value: f64) -> u64 {
     }
 }
 
-impl SessionIndex {
-    pub fn new(sessions: &[Session]) -> SessionIndex {
-        let mut ids: HashMap<ProfileKey, u32> = HashMap::new();
-        let mut profile_of = Vec::with_capacity(sessions.len());
-        let mut representatives = Vec::new();
-        // Neighbours (same computer, close in time) often share a profile: comparing with the
-        // previous session first skips the hash.
-        let mut previous: Option<(ProfileKey, u32)> = None;
+/// Builds a [`SessionIndex`] a slice of sessions at a time, for a caller that must not be
+/// busy for long at once (the page, between frames); [`SessionIndex::new`] does it in one go.
+pub struct SessionIndexBuilder<'a> {
+    sessions: &'a [Session],
+    /// Sessions indexed so far.
+    done: usize,
+    /// Profiles by value, and by shared copies (with a fixed hasher: addresses do not come
+    /// from the log).
+    ids: HashMap<ProfileKey<'a>, u32>,
+    ids_by_copies: HashMap<SharedProfileKey, u32, foldhash::fast::FixedState>,
+    /// Neighbours (same computer, close in time) often share a profile: comparing with the
+    /// previous session first skips the hash.
+    previous: Option<(SharedProfileKey, u32)>,
+    index: SessionIndex,
+}
+
+impl<'a> SessionIndexBuilder<'a> {
+    pub fn new(sessions: &'a [Session]) -> Self {
+        let count = sessions.len();
+        SessionIndexBuilder {
+            sessions,
+            done: 0,
+            ids: HashMap::default(),
+            ids_by_copies: HashMap::default(),
+            previous: None,
+            index: SessionIndex {
+                profile_of: Vec::with_capacity(count),
+                representatives: Vec::new(),
+                hex_ids: true,
+                starts: Vec::with_capacity(count),
+                ends: Vec::with_capacity(count),
+                durations: Vec::with_capacity(count),
+                flags: Vec::with_capacity(count),
+                orders: Default::default(),
+            },
+        }
+    }
+
+    /// (sessions indexed, sessions in all)
+    pub fn progress(&self) -> (usize, usize) {
+        (self.done, self.sessions.len())
+    }
+
+    /// Indexes up to `count` more sessions; `true` once every one is.
+    pub fn step(&mut self, count: usize) -> bool {
         let is_hex = |id: &str| {
             id.bytes()
                 .all(|b| b.is_ascii_hexdigit() || b == b'x' || b == b'X')
         };
-        let mut hex_ids = true;
-        let mut starts = Vec::with_capacity(sessions.len());
-        let mut ends = Vec::with_capacity(sessions.len());
-        let mut durations = Vec::with_capacity(sessions.len());
-        let mut session_flags = Vec::with_capacity(sessions.len());
-        for (index, session) in sessions.iter().enumerate() {
+        let end = self.sessions.len().min(self.done.saturating_add(count));
+        let index = &mut self.index;
+        for (at, session) in self.sessions[self.done..end].iter().enumerate() {
+            let position = self.done + at;
             let flag = |on: bool, bit: u8| if on { bit } else { 0 };
-            starts.push(session.start.map_or(0, |t| t.0));
-            ends.push(session.end.map_or(0, |t| t.0));
-            durations.push(session.duration_seconds.map_or(0, ordered_bits));
-            session_flags.push(
+            index.starts.push(session.start.map_or(0, |t| t.0));
+            index.ends.push(session.end.map_or(0, |t| t.0));
+            index
+                .durations
+                .push(session.duration_seconds.map_or(0, ordered_bits));
+            index.flags.push(
                 flag(session.start.is_some(), flags::HAS_START)
                     | flag(session.end.is_some(), flags::HAS_END)
                     | flag(session.duration_seconds.is_some(), flags::HAS_DURATION)
@@ -364,34 +437,40 @@ impl SessionIndex {
                         flags::ATTACHED,
                     ),
             );
-            hex_ids = hex_ids
+            index.hex_ids = index.hex_ids
                 && is_hex(&session.logon_id)
                 && session.linked_logon_id.as_deref().is_none_or(is_hex);
-            let key = ProfileKey::of(session);
-            let id = match previous {
+            let key = SharedProfileKey::of(session);
+            let id = match self.previous {
                 Some((last, id)) if last == key => id,
-                _ => {
-                    let next = representatives.len() as u32;
-                    let id = *ids.entry(key).or_insert(next);
+                _ => *self.ids_by_copies.entry(key).or_insert_with(|| {
+                    let next = index.representatives.len() as u32;
+                    let id = *self.ids.entry(ProfileKey::of(session)).or_insert(next);
                     if id == next {
-                        representatives.push(index as u32);
+                        index.representatives.push(position as u32);
                     }
                     id
-                }
+                }),
             };
-            previous = Some((key, id));
-            profile_of.push(id);
+            self.previous = Some((key, id));
+            index.profile_of.push(id);
         }
-        SessionIndex {
-            profile_of,
-            representatives,
-            hex_ids,
-            starts,
-            ends,
-            durations,
-            flags: session_flags,
-            orders: Default::default(),
-        }
+        self.done = end;
+        self.done == self.sessions.len()
+    }
+
+    /// The index of the sessions indexed so far (all of them, once [`step`](Self::step) has
+    /// said so).
+    pub fn finish(self) -> SessionIndex {
+        self.index
+    }
+}
+
+impl SessionIndex {
+    pub fn new(sessions: &[Session]) -> SessionIndex {
+        let mut builder = SessionIndexBuilder::new(sessions);
+        builder.step(usize::MAX);
+        builder.finish()
     }
 
     /// How many sessions it indexes.
@@ -1280,6 +1359,28 @@ mod tests {
         let index = SessionIndex::new(&sessions);
         assert_eq!(index.len(), 400);
         assert!(index.profiles() < 400, "{}", index.profiles());
+        // Built a slice at a time, as the page builds it, it is the same index.
+        for count in [1, 7, 150] {
+            let mut builder = SessionIndexBuilder::new(&sessions);
+            let mut steps = 1;
+            while !builder.step(count) {
+                assert_eq!(builder.progress(), (steps * count, 400));
+                steps += 1;
+            }
+            assert_eq!(steps, 400usize.div_ceil(count), "slices of {count}");
+            assert!(builder.finish() == index, "slices of {count}");
+        }
+        // Texts equal but not shared make the same profiles as shared ones.
+        let unshared: Vec<Session> = sessions
+            .iter()
+            .map(|s| Session {
+                computer: Text::from(s.computer.as_str()),
+                user: s.user.as_deref().map(Text::from),
+                domain: s.domain.as_deref().map(Text::from),
+                ..s.clone()
+            })
+            .collect();
+        assert_eq!(SessionIndex::new(&unshared).profile_of, index.profile_of);
         let mut filters = vec![
             SessionFilter::default(),
             SessionFilter {

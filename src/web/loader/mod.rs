@@ -4,8 +4,11 @@
 //! ranges ([`plan_ranges`]) that idle workers take one at a time, so every core is busy and a
 //! fast worker takes more. Workers send back batches of chunk scans as transferred buffers;
 //! the page merges them per file ([`FileScan`]) and analyses the files once they are read
-//! (and, for several files, after each one, so that sessions appear early). Nothing here
-//! decides anything about sessions: that is the core's job.
+//! (and, for several files, after each one, so that sessions appear early): a slice at a
+//! time, between frames ([`settle`]). Nothing here decides anything about sessions: that is
+//! the core's job.
+
+mod settle;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -13,7 +16,6 @@ use std::sync::Arc;
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use leptos::prelude::*;
-use logonscope_core::analyze;
 use logonscope_core::protocol::{FromWorker, ToWorker, decode_scans, plan_ranges};
 use logonscope_core::raw::RawRecord;
 use logonscope_core::scan::{
@@ -95,6 +97,10 @@ struct Load {
     merge_millis: f64,
     /// When the sessions of the files read so far were last shown (`performance.now()`).
     last_partial: f64,
+    /// The files read are being merged and analysed ([`settle`]).
+    settling: bool,
+    /// How many files were read when their sessions were last shown.
+    partial_files: usize,
 }
 
 /// A range of chunks given to a worker, and how many of them came back.
@@ -110,9 +116,12 @@ struct LoadingFile {
     file: File,
     scan: Option<FileScan>,
     /// The workers' batches of scans as they sent them, by first chunk, and how many events
-    /// they hold.
+    /// they hold. Once every chunk is in, they are sorted by first chunk, last first, and
+    /// merged from the end.
     batches: Vec<(u64, Vec<u8>)>,
     events: u64,
+    /// Merging has begun.
+    merging: bool,
     chunks_left: u64,
     scanned: Option<ScannedFile>,
     /// A job that failed part-way: its message goes into the file's errors.
@@ -162,6 +171,7 @@ pub fn load_files(state: AppState, files: Vec<File>) {
                     scan: None,
                     batches: Vec::new(),
                     events: 0,
+                    merging: false,
                     chunks_left: 0,
                     scanned: None,
                     failures: Vec::new(),
@@ -179,6 +189,8 @@ pub fn load_files(state: AppState, files: Vec<File>) {
             worker_scan_millis: 0.0,
             merge_millis: 0.0,
             last_partial: f64::NEG_INFINITY,
+            settling: false,
+            partial_files: 0,
         });
         loader.load_id
     });
@@ -498,12 +510,9 @@ impl Loader {
         if load.headers_pending == 0 {
             let chunks: Vec<u64> = load.files.iter().map(|f| f.chunks_left).collect();
             load.queue = plan_ranges(&chunks, self.pool.len()).into();
-            // Files without chunks are read already.
-            for position in 0..load.files.len() {
-                self.finish_file_if_read(position);
-            }
+            // (Files without chunks are read already.)
             self.dispatch();
-            self.finish_if_done();
+            self.settle_soon();
         }
     }
 
@@ -602,7 +611,7 @@ impl Loader {
                         progress.chunks_done += chunks;
                     }
                 });
-                self.finish_file_if_read(file as usize);
+                self.settle_soon();
             }
             FromWorker::Done { job } | FromWorker::Failed { job, .. } => {
                 if let FromWorker::Failed { message, .. } = &message {
@@ -622,7 +631,7 @@ impl Loader {
                     load.jobs.remove(&job);
                 }
                 self.dispatch();
-                self.finish_if_done();
+                self.settle_soon();
             }
             FromWorker::Rendered {
                 request,
@@ -668,130 +677,7 @@ impl Loader {
             ));
             loading.chunks_left = loading.chunks_left.saturating_sub(lost);
         }
-        self.finish_file_if_read(job.file as usize);
-    }
-
-    /// Completes file `index` once all its chunks are in; analyses early when other files
-    /// are still being read, so that their sessions show up as soon as they are known.
-    fn finish_file_if_read(&mut self, index: usize) {
-        let Some(load) = self.load.as_mut() else {
-            return;
-        };
-        let Some(loading) = load.files.get_mut(index) else {
-            return;
-        };
-        if loading.chunks_left > 0 || loading.scanned.is_some() {
-            return;
-        }
-        let Some(mut scan) = loading.scan.take() else {
-            return;
-        };
-        let began = now();
-        loading.batches.sort_unstable_by_key(|(first, _)| *first);
-        scan.reserve_events(usize::try_from(loading.events).unwrap_or(0));
-        for (_, bulk) in std::mem::take(&mut loading.batches) {
-            match decode_scans(&bulk, &mut load.texts) {
-                Ok(scans) => {
-                    for chunk in scans {
-                        load.locator.add(index as u32, &chunk);
-                        scan.add(chunk);
-                    }
-                }
-                Err(message) => loading.failures.push(message),
-            }
-        }
-        let mut scanned = scan.finish();
-        load.merge_millis += now() - began;
-        scanned.summary.errors.append(&mut loading.failures);
-        loading.scanned = Some(scanned);
-        if let Some(state) = self.state {
-            let errors = loading.scanned.as_ref().map(|s| s.summary.errors.clone());
-            state.load.update(|load| {
-                if let Some(progress) = load.files.get_mut(index) {
-                    progress.done = true;
-                    progress.bytes_done = progress.size;
-                    progress.error = errors.filter(|e| !e.is_empty()).map(|e| e.join("; "));
-                }
-            });
-        }
-        let all_read = load.files.iter().all(|f| f.scanned.is_some());
-        let due = now() - load.last_partial >= PARTIAL_EVERY_MS;
-        if !all_read
-            && due
-            && let Some(state) = self.state
-        {
-            let files: Vec<ScannedFile> = load
-                .files
-                .iter()
-                .filter_map(|f| f.scanned.clone())
-                .collect();
-            let locator = load.locator.clone();
-            state
-                .analysis
-                .set(Some(Arc::new(build_analysis(files, locator))));
-            // (From the end of this one: the page gets time to itself between them.)
-            load.last_partial = now();
-        }
-    }
-
-    /// Analyses the files once every one is read.
-    fn finish_if_done(&mut self) {
-        let Some(state) = self.state else { return };
-        let Some(load) = self.load.as_ref() else {
-            return;
-        };
-        if load.headers_pending > 0 || !load.files.iter().all(|f| f.scanned.is_some()) {
-            return;
-        }
-        let Some(load) = self.load.take() else { return };
-        let read_millis = now() - load.started;
-        let page_wasm_read_bytes = wasm_memory_bytes();
-        let files: Vec<ScannedFile> = load.files.into_iter().filter_map(|f| f.scanned).collect();
-        // Error only when nothing at all could be read; a partly damaged set is still "done".
-        let nothing_read = files
-            .iter()
-            .all(|f| f.summary.records == 0 && !f.summary.errors.is_empty());
-        let errors: Vec<Option<String>> = files
-            .iter()
-            .map(|f| (!f.summary.errors.is_empty()).then(|| f.summary.errors.join("; ")))
-            .collect();
-        let bytes = files.iter().map(|f| f.summary.size).sum();
-        let records = files.iter().map(|f| f.summary.records).sum();
-        let analysis = build_analysis(files, load.locator);
-        let sessions = analysis.report.sessions.len();
-        state.analysis.set(Some(Arc::new(analysis)));
-        let stats = LoadStats {
-            bytes,
-            records,
-            millis: now() - load.started,
-            read_millis,
-            worker_read_millis: load.worker_read_millis,
-            worker_scan_millis: load.worker_scan_millis,
-            merge_millis: load.merge_millis,
-            workers: self.pool.len(),
-            wasm_peak_bytes: wasm_memory_bytes() + load.worker_memory.iter().sum::<u64>(),
-            worker_wasm_bytes: load.worker_memory.iter().sum(),
-            page_wasm_read_bytes,
-        };
-        state.load.update(|progress| {
-            progress.stats = (!nothing_read).then_some(stats);
-            for (file, error) in progress.files.iter_mut().zip(errors) {
-                file.done = true;
-                file.bytes_done = file.size;
-                file.error = error;
-            }
-            progress.phase = if nothing_read {
-                Phase::Error
-            } else {
-                Phase::Done
-            };
-            progress.message = Some(if nothing_read {
-                "No file could be read.".to_string()
-            } else {
-                format!("{sessions} sessions reconstructed.")
-            });
-        });
-        share::apply_pending_view(state);
+        self.settle_soon();
     }
 
     fn rendered(
@@ -842,22 +728,6 @@ fn now() -> f64 {
 /// The page's own wasm memory, in bytes.
 fn wasm_memory_bytes() -> u64 {
     core::arch::wasm32::memory_size::<0>() as u64 * 65536
-}
-
-/// The analysis of read files: the report, the event counts and the record locator.
-fn build_analysis(files: Vec<ScannedFile>, locator: RecordLocator) -> Analysis {
-    let mut event_counts = BTreeMap::new();
-    for file in &files {
-        for event in &file.events {
-            *event_counts.entry(event.header.event_id).or_insert(0) += 1;
-        }
-    }
-    Analysis {
-        report: analyze(files),
-        event_counts,
-        locator,
-        source: Source::Logs,
-    }
 }
 
 fn fail_all(state: AppState, message: String) {

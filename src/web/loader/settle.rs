@@ -1,0 +1,402 @@
+//! Merging and analysing the files read, a slice at a time between frames.
+//!
+//! Once a file's chunks are all in, its batches are decoded and merged ([`FileScan`]); once
+//! every file is, they are analysed ([`CoreAnalysis`], which works in steps). On a gigabyte
+//! log each is seconds of work: done at once, it would freeze the page. So one driver per
+//! load does it in slices of about [`SLICE_MS`], handing the thread back to the page (input,
+//! drawing, the workers' messages) between them, and says how far it is. A new load or a
+//! cancel stops it at the next slice.
+
+use logonscope_core::Report;
+use logonscope_core::analysis::Analysis as CoreAnalysis;
+use logonscope_view::columns::{Sort, ascending_order};
+use logonscope_view::filter::SessionIndexBuilder;
+use web_sys::MessageChannel;
+
+use super::*;
+
+/// How long a slice of work may take (ms): well under a frame at 60 Hz (16.7 ms), so the
+/// page can still draw between slices.
+const SLICE_MS: f64 = 12.0;
+
+/// Events the rules replay, and sessions indexed, between two looks at the clock.
+const REPLAY_STEP: usize = 2048;
+const INDEX_STEP: usize = 4096;
+
+/// What the driver does next.
+enum Work {
+    /// Merge file `index`, whose chunks are all in.
+    Merge(usize),
+    /// Show the sessions of the files read so far, while others are still being read.
+    Partial {
+        state: AppState,
+        files: Vec<ScannedFile>,
+        locator: RecordLocator,
+    },
+    /// Every file is read: the load is over once they are analysed.
+    Final(Finished),
+}
+
+/// A load whose files are all read, taken out of the loader for its analysis.
+struct Finished {
+    files: Vec<ScannedFile>,
+    locator: RecordLocator,
+    outcome: Outcome,
+}
+
+/// What the page says of a load once its analysis is done: per file, and its figures.
+struct Outcome {
+    state: AppState,
+    /// Nothing at all could be read (a partly damaged set is still "done").
+    nothing_read: bool,
+    errors: Vec<Option<String>>,
+    /// When the files were given (`performance.now()`, ms).
+    started: f64,
+    /// The figures known when the files are read (the others are set when shown).
+    stats: LoadStats,
+    worker_memory: Vec<u64>,
+}
+
+impl Outcome {
+    fn of(state: AppState, files: &[ScannedFile], load: &Load, workers: usize) -> Outcome {
+        Outcome {
+            state,
+            nothing_read: files
+                .iter()
+                .all(|f| f.summary.records == 0 && !f.summary.errors.is_empty()),
+            errors: files
+                .iter()
+                .map(|f| (!f.summary.errors.is_empty()).then(|| f.summary.errors.join("; ")))
+                .collect(),
+            started: load.started,
+            stats: LoadStats {
+                bytes: files.iter().map(|f| f.summary.size).sum(),
+                records: files.iter().map(|f| f.summary.records).sum(),
+                millis: 0.0,
+                read_millis: now() - load.started,
+                worker_read_millis: load.worker_read_millis,
+                worker_scan_millis: load.worker_scan_millis,
+                merge_millis: load.merge_millis,
+                workers,
+                wasm_peak_bytes: 0,
+                worker_wasm_bytes: load.worker_memory.iter().sum(),
+                page_wasm_read_bytes: wasm_memory_bytes(),
+            },
+            worker_memory: load.worker_memory.clone(),
+        }
+    }
+
+    /// Shows `analysis` with the load's figures.
+    fn show(self, analysis: Analysis) {
+        let Outcome {
+            state,
+            nothing_read,
+            errors,
+            started,
+            mut stats,
+            worker_memory,
+        } = self;
+        let sessions = analysis.report.sessions.len();
+        state.analysis.set(Some(Arc::new(analysis)));
+        stats.millis = now() - started;
+        stats.wasm_peak_bytes = wasm_memory_bytes() + worker_memory.iter().sum::<u64>();
+        state.load.update(|progress| {
+            progress.stats = (!nothing_read).then_some(stats);
+            for (file, error) in progress.files.iter_mut().zip(errors) {
+                file.done = true;
+                file.bytes_done = file.size;
+                file.error = error;
+            }
+            progress.phase = if nothing_read {
+                Phase::Error
+            } else {
+                Phase::Done
+            };
+            progress.message = Some(if nothing_read {
+                "No file could be read.".to_string()
+            } else {
+                format!("{sessions} sessions reconstructed.")
+            });
+        });
+        share::apply_pending_view(state);
+    }
+}
+
+impl Loader {
+    /// Starts the load's driver, unless it runs already.
+    pub(super) fn settle_soon(&mut self) {
+        let load_id = self.load_id;
+        let Some(load) = self.load.as_mut() else {
+            return;
+        };
+        if !load.settling {
+            load.settling = true;
+            wasm_bindgen_futures::spawn_local(settle(load_id));
+        }
+    }
+
+    /// The driver's next piece of work, if any (if none, the driver stops).
+    fn next_work(&mut self, load_id: u32) -> Option<Work> {
+        if self.load_id != load_id {
+            return None;
+        }
+        let state = self.state?;
+        let workers = self.pool.len();
+        let load = self.load.as_mut()?;
+        // (A file whose header could not be read has no scan: it is complete already.)
+        if let Some(index) = load
+            .files
+            .iter()
+            .position(|f| f.chunks_left == 0 && f.scan.is_some() && f.scanned.is_none())
+        {
+            return Some(Work::Merge(index));
+        }
+        let scanned = load.files.iter().filter(|f| f.scanned.is_some()).count();
+        if load.headers_pending == 0 && scanned == load.files.len() {
+            let mut load = self.load.take()?;
+            let files: Vec<ScannedFile> = std::mem::take(&mut load.files)
+                .into_iter()
+                .filter_map(|f| f.scanned)
+                .collect();
+            let outcome = Outcome::of(state, &files, &load, workers);
+            return Some(Work::Final(Finished {
+                files,
+                locator: load.locator,
+                outcome,
+            }));
+        }
+        if scanned > load.partial_files && now() - load.last_partial >= PARTIAL_EVERY_MS {
+            load.partial_files = scanned;
+            return Some(Work::Partial {
+                state,
+                files: load
+                    .files
+                    .iter()
+                    .filter_map(|f| f.scanned.clone())
+                    .collect(),
+                locator: load.locator.clone(),
+            });
+        }
+        load.settling = false;
+        None
+    }
+
+    /// Merges batches of file `index` until `until` (`performance.now()`); `Some(true)` once
+    /// the file is complete, `None` if the load is gone.
+    fn merge_slice(&mut self, load_id: u32, index: usize, until: f64) -> Option<bool> {
+        if self.load_id != load_id {
+            return None;
+        }
+        let state = self.state?;
+        let load = self.load.as_mut()?;
+        let began = now();
+        let loading = load.files.get_mut(index)?;
+        let scan = loading.scan.as_mut()?;
+        if !loading.merging {
+            loading.merging = true;
+            // Decoded in chunk order, straight into the file's events.
+            loading
+                .batches
+                .sort_unstable_by_key(|(first, _)| std::cmp::Reverse(*first));
+            scan.reserve_events(usize::try_from(loading.events).unwrap_or(0));
+        }
+        while let Some((_, bulk)) = loading.batches.pop() {
+            match decode_scans(&bulk, &mut load.texts) {
+                Ok(scans) => {
+                    for chunk in scans {
+                        load.locator.add(index as u32, &chunk);
+                        scan.add(chunk);
+                    }
+                }
+                Err(message) => loading.failures.push(message),
+            }
+            if now() >= until {
+                load.merge_millis += now() - began;
+                return Some(false);
+            }
+        }
+        let mut scanned = loading.scan.take()?.finish();
+        load.merge_millis += now() - began;
+        scanned.summary.errors.append(&mut loading.failures);
+        let errors = scanned.summary.errors.clone();
+        loading.scanned = Some(scanned);
+        state.load.update(|load| {
+            if let Some(progress) = load.files.get_mut(index) {
+                progress.done = true;
+                progress.bytes_done = progress.size;
+                progress.error = (!errors.is_empty()).then(|| errors.join("; "));
+            }
+        });
+        Some(true)
+    }
+}
+
+/// The driver of load `load_id`: merges each file once it is read, shows the sessions of the
+/// files read so far now and then, and analyses them all at the end.
+async fn settle(load_id: u32) {
+    loop {
+        match LOADER.with_borrow_mut(|loader| loader.next_work(load_id)) {
+            None => return,
+            Some(Work::Merge(index)) => loop {
+                let until = now() + SLICE_MS;
+                match LOADER.with_borrow_mut(|loader| loader.merge_slice(load_id, index, until)) {
+                    None => return,
+                    Some(true) => break,
+                    Some(false) => next_task().await,
+                }
+            },
+            Some(Work::Partial {
+                state,
+                files,
+                locator,
+            }) => {
+                let Some(analysis) = analyse(load_id, state, files, locator, false).await else {
+                    return;
+                };
+                state.analysis.set(Some(Arc::new(analysis)));
+                LOADER.with_borrow_mut(|loader| {
+                    if let Some(load) = loader.load.as_mut() {
+                        // (From the end of this one: the page gets time to itself between
+                        // them.)
+                        load.last_partial = now();
+                    }
+                });
+            }
+            Some(Work::Final(finished)) => {
+                complete(load_id, finished).await;
+                return;
+            }
+        }
+        next_task().await;
+    }
+}
+
+/// Analyses `files` a slice at a time; `None` if the load was replaced or cancelled meanwhile.
+/// With `progress`, the load's message says how far it is.
+async fn analyse(
+    load_id: u32,
+    state: AppState,
+    files: Vec<ScannedFile>,
+    locator: RecordLocator,
+    progress: bool,
+) -> Option<Analysis> {
+    let event_counts = event_counts(&files);
+    let mut analysis = CoreAnalysis::new(files);
+    let report = loop {
+        let report = rules_slice(&mut analysis);
+        if progress {
+            let (done, of) = analysis.progress();
+            say(state, "Reconstructing sessions", done, of);
+        }
+        if !between_slices(load_id).await {
+            return None;
+        }
+        if let Some(report) = report {
+            break report;
+        }
+    };
+    // The view's index of the sessions, which the table and the timeline need first thing.
+    let mut builder = SessionIndexBuilder::new(&report.sessions);
+    loop {
+        let indexed = index_slice(&mut builder);
+        if progress {
+            let (done, of) = builder.progress();
+            say(state, "Indexing sessions", done, of);
+        }
+        if !between_slices(load_id).await {
+            return None;
+        }
+        if indexed {
+            break;
+        }
+    }
+    let index = builder.finish();
+    // The table's first order (one sort, of a few tens of milliseconds on a gigabyte log).
+    ascending_order(&report.sessions, &index, Sort::default().column);
+    Some(Analysis {
+        report,
+        event_counts,
+        locator,
+        index: Some(Arc::new(index)),
+        source: Source::Logs,
+    })
+}
+
+/// How many events of each id the files hold (the audit-coverage view).
+fn event_counts(files: &[ScannedFile]) -> BTreeMap<u16, u64> {
+    let mut counts = BTreeMap::new();
+    for file in files {
+        for event in &file.events {
+            *counts.entry(event.header.event_id).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+/// One slice of the rules' work; the report once they are done.
+fn rules_slice(analysis: &mut CoreAnalysis) -> Option<Report> {
+    let until = now() + SLICE_MS;
+    loop {
+        if let Some(report) = analysis.step(REPLAY_STEP) {
+            return Some(report);
+        }
+        if now() >= until {
+            return None;
+        }
+    }
+}
+
+/// One slice of indexing; `true` once every session is indexed.
+fn index_slice(builder: &mut SessionIndexBuilder) -> bool {
+    let until = now() + SLICE_MS;
+    loop {
+        if builder.step(INDEX_STEP) {
+            return true;
+        }
+        if now() >= until {
+            return false;
+        }
+    }
+}
+
+/// Hands the thread back to the page until its next task; `false` if load `load_id` was
+/// replaced or cancelled meanwhile.
+async fn between_slices(load_id: u32) -> bool {
+    next_task().await;
+    LOADER.with_borrow(|loader| loader.load_id) == load_id
+}
+
+/// Says in the load's message how far a long step of the analysis is.
+fn say(state: AppState, what: &str, done: usize, of: usize) {
+    let percent = done.saturating_mul(100) / of.max(1);
+    state.load.update(|load| {
+        load.message = Some(format!("{what}… {percent}%"));
+    });
+}
+
+/// Analyses the files of a finished load and shows the result with the load's figures.
+async fn complete(load_id: u32, finished: Finished) {
+    let Finished {
+        files,
+        locator,
+        outcome,
+    } = finished;
+    let Some(analysis) = analyse(load_id, outcome.state, files, locator, true).await else {
+        return;
+    };
+    outcome.show(analysis);
+}
+
+/// Resolves in a task of its own, right after the tasks already queued (a posted message,
+/// which unlike a zero timeout is not held back when such waits follow one another).
+async fn next_task() {
+    let Ok(channel) = MessageChannel::new() else {
+        return;
+    };
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        channel.port1().set_onmessage(Some(&resolve));
+        let _ = channel.port2().post_message(&JsValue::UNDEFINED);
+    });
+    // (`channel` is held until the message has come.)
+    let _ = JsFuture::from(promise).await;
+}
