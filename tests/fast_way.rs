@@ -5,14 +5,11 @@
 
 mod common;
 
-use std::io::Cursor;
-
 use logonscope_core::scan::{
     CHUNK_SIZE, ChunkReader, Extraction, chunk_count, chunk_offset, fast_way_reads,
     scan_bytes_parallel, scan_bytes_with,
 };
 use logonscope_synth::evtx::reseal_chunk;
-use logonscope_synth::{SynthOptions, write_log};
 
 /// How many chunks of a file the fast way reads, of how many, with the reasons it gave up.
 fn fast_chunks(bytes: &[u8]) -> (usize, usize, Vec<String>) {
@@ -77,14 +74,7 @@ fn the_fast_way_reads_the_intact_chunks_of_real_logs() {
 #[test]
 fn synthetic_logs_read_the_same_both_ways_and_fast() {
     for (sessions, computers, seed) in [(50, 1, 1), (2_000, 3, 7), (5_000, 2, 42)] {
-        let options = SynthOptions {
-            sessions,
-            computers,
-            seed,
-        };
-        let (cursor, _) =
-            write_log("synthetic.evtx", Cursor::new(Vec::new()), &options, |_| {}).unwrap();
-        let bytes = cursor.into_inner();
+        let (bytes, _) = common::synthetic_log(sessions, computers, seed);
         assert_ways_agree(&format!("synthetic seed {seed}"), &bytes);
         let (fast, chunks, reasons) = fast_chunks(&bytes);
         assert_eq!(fast, chunks, "seed {seed}: {reasons:?}");
@@ -108,20 +98,9 @@ fn damaged_logs_read_the_same_both_ways() {
     }
 }
 
-fn synthetic_log(sessions: u64, seed: u64) -> Vec<u8> {
-    let options = SynthOptions {
-        sessions,
-        computers: 2,
-        seed,
-    };
-    let (cursor, _) =
-        write_log("synthetic.evtx", Cursor::new(Vec::new()), &options, |_| {}).unwrap();
-    cursor.into_inner()
-}
-
 #[test]
 fn templates_of_earlier_chunks_are_recognised_not_read_again() {
-    let bytes = synthetic_log(2_000, 3);
+    let bytes = common::synthetic_log(2_000, 2, 3).0;
     let mut reader = ChunkReader::new(Extraction::Fast);
     for index in 0..chunk_count(bytes.len() as u64) {
         let start = chunk_offset(index) as usize;
@@ -141,7 +120,7 @@ fn templates_of_earlier_chunks_are_recognised_not_read_again() {
 /// could) is read anew there, not taken for the one of the earlier chunks.
 #[test]
 fn a_template_changed_under_the_same_guid_is_read_again() {
-    let original = synthetic_log(2_000, 5);
+    let original = common::synthetic_log(2_000, 2, 5).0;
     let utf16 =
         |text: &str| -> Vec<u8> { text.encode_utf16().flat_map(u16::to_le_bytes).collect() };
     // A literal of a template (the name of a named value), and a name that later templates of

@@ -9,17 +9,9 @@ use std::io::Cursor;
 use logonscope_core::report::{EndReason, Report, WarningKind};
 use logonscope_core::scan::{self, FileScan, chunk_count, chunk_offset, scan_chunk};
 use logonscope_core::{analyze, scan_bytes, scan_reader};
-use logonscope_synth::{SynthOptions, write_log};
 
 fn synth(sessions: u64, computers: u32, seed: u64) -> (Vec<u8>, Report) {
-    let options = SynthOptions {
-        sessions,
-        computers,
-        seed,
-    };
-    let (cursor, expected) =
-        write_log("synthetic.evtx", Cursor::new(Vec::new()), &options, |_| {}).expect("writes");
-    (cursor.into_inner(), expected)
+    common::synthetic_log(sessions, computers, seed)
 }
 
 fn assert_same_report(actual: &Report, expected: &Report) {

@@ -5,23 +5,9 @@
 
 mod common;
 
-use std::io::Cursor;
-
 use logonscope_core::analysis::Analysis;
 use logonscope_core::scan::{ScannedFile, scan_bytes};
 use logonscope_core::{Report, analyze};
-use logonscope_synth::{SynthOptions, write_log};
-
-fn synthetic_log(sessions: u64, computers: u32, seed: u64) -> Vec<u8> {
-    let options = SynthOptions {
-        sessions,
-        computers,
-        seed,
-    };
-    let (cursor, _) =
-        write_log("synthetic.evtx", Cursor::new(Vec::new()), &options, |_| {}).unwrap();
-    cursor.into_inner()
-}
 
 /// The report of `files`, stepping `events` at a time; also checks that progress grows by
 /// `events` a step while the rules replay.
@@ -65,7 +51,7 @@ fn assert_steps_agree(what: &str, files: Vec<ScannedFile>) {
 #[test]
 fn synthetic_logs_analyse_the_same_a_slice_at_a_time() {
     for (sessions, computers, seed) in [(300, 1, 11), (800, 3, 12), (1500, 5, 13)] {
-        let bytes = synthetic_log(sessions, computers, seed);
+        let bytes = common::synthetic_log(sessions, computers, seed).0;
         let file = scan_bytes("synthetic.evtx", &bytes);
         assert_steps_agree(&format!("{sessions} sessions, seed {seed}"), vec![file]);
     }
@@ -73,8 +59,8 @@ fn synthetic_logs_analyse_the_same_a_slice_at_a_time() {
 
 #[test]
 fn several_files_analyse_the_same_a_slice_at_a_time() {
-    let first = synthetic_log(600, 2, 21);
-    let second = synthetic_log(400, 3, 22);
+    let first = common::synthetic_log(600, 2, 21).0;
+    let second = common::synthetic_log(400, 3, 22).0;
     let files = vec![
         scan_bytes("first.evtx", &first),
         scan_bytes("second.evtx", &second),

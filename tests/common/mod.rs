@@ -42,6 +42,27 @@ pub fn logonscope(args: &[&str]) -> Output {
         .expect("the logonscope binary runs")
 }
 
+/// A synthetic log written in memory by the project's writer, and its expected report.
+pub fn synthetic_log(
+    sessions: u64,
+    computers: u32,
+    seed: u64,
+) -> (Vec<u8>, logonscope_core::Report) {
+    let options = logonscope_synth::SynthOptions {
+        sessions,
+        computers,
+        seed,
+    };
+    let (cursor, expected) = logonscope_synth::write_log(
+        "synthetic.evtx",
+        std::io::Cursor::new(Vec::new()),
+        &options,
+        |_| {},
+    )
+    .expect("the synthetic log is written");
+    (cursor.into_inner(), expected)
+}
+
 /// A fresh scratch folder for one test.
 pub fn scratch(test: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(test);

@@ -7,7 +7,6 @@
 //! drawing, the workers' messages) between them, and says how far it is. A new load or a
 //! cancel stops it at the next slice.
 
-use logonscope_core::Report;
 use logonscope_core::analysis::Analysis as CoreAnalysis;
 use logonscope_view::columns::{Sort, ascending_order};
 use logonscope_view::filter::SessionIndexBuilder;
@@ -54,7 +53,6 @@ struct Outcome {
     started: f64,
     /// The figures known when the files are read (the others are set when shown).
     stats: LoadStats,
-    worker_memory: Vec<u64>,
 }
 
 impl Outcome {
@@ -82,7 +80,6 @@ impl Outcome {
                 worker_wasm_bytes: load.worker_memory.iter().sum(),
                 page_wasm_read_bytes: wasm_memory_bytes(),
             },
-            worker_memory: load.worker_memory.clone(),
         }
     }
 
@@ -94,12 +91,11 @@ impl Outcome {
             errors,
             started,
             mut stats,
-            worker_memory,
         } = self;
         let sessions = analysis.report.sessions.len();
         state.analysis.set(Some(Arc::new(analysis)));
         stats.millis = now() - started;
-        stats.wasm_peak_bytes = wasm_memory_bytes() + worker_memory.iter().sum::<u64>();
+        stats.wasm_peak_bytes = wasm_memory_bytes() + stats.worker_wasm_bytes;
         state.load.update(|progress| {
             progress.stats = (!nothing_read).then_some(stats);
             for (file, error) in progress.files.iter_mut().zip(errors) {
@@ -283,7 +279,7 @@ async fn analyse(
     let event_counts = event_counts(&files);
     let mut analysis = CoreAnalysis::new(files);
     let report = loop {
-        let report = rules_slice(&mut analysis);
+        let report = slice(|| analysis.step(REPLAY_STEP));
         if progress {
             let (done, of) = analysis.progress();
             say(state, "Reconstructing sessions", done, of);
@@ -298,7 +294,7 @@ async fn analyse(
     // The view's index of the sessions, which the table and the timeline need first thing.
     let mut builder = SessionIndexBuilder::new(&report.sessions);
     loop {
-        let indexed = index_slice(&mut builder);
+        let indexed = slice(|| builder.step(INDEX_STEP).then_some(())).is_some();
         if progress {
             let (done, of) = builder.progress();
             say(state, "Indexing sessions", done, of);
@@ -333,28 +329,16 @@ fn event_counts(files: &[ScannedFile]) -> BTreeMap<u16, u64> {
     counts
 }
 
-/// One slice of the rules' work; the report once they are done.
-fn rules_slice(analysis: &mut CoreAnalysis) -> Option<Report> {
+/// Calls `step` (a bounded share of some work, `Some` once the work is done) until the work
+/// is done or a slice's time is up.
+fn slice<T>(mut step: impl FnMut() -> Option<T>) -> Option<T> {
     let until = now() + SLICE_MS;
     loop {
-        if let Some(report) = analysis.step(REPLAY_STEP) {
-            return Some(report);
+        if let Some(done) = step() {
+            return Some(done);
         }
         if now() >= until {
             return None;
-        }
-    }
-}
-
-/// One slice of indexing; `true` once every session is indexed.
-fn index_slice(builder: &mut SessionIndexBuilder) -> bool {
-    let until = now() + SLICE_MS;
-    loop {
-        if builder.step(INDEX_STEP) {
-            return true;
-        }
-        if now() >= until {
-            return false;
         }
     }
 }
