@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use logonscope_view::link::{Link, SharedReport, SharedView, parse_fragment};
+use logonscope_link::{Link, SharedReport, SharedView, parse_fragment};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 

@@ -19,7 +19,11 @@
 //   runs after that frame's paint), checked by the new row count or sort arrow;
 // - scrolling: the scroll position (or the timeline's view) is moved once per animation
 //   frame for a few seconds while the frames' times are recorded; frames per second are
-//   reported for the whole run (mean) and for the worst window of at least 100 ms (min).
+//   reported for the whole run (mean) and for the worst window of at least 100 ms (min);
+// - references, for comparison: the same scrolling of static copies (the table's rows in a
+//   plain box; the timeline's drawn bars moved by a transform) with none of the page's code
+//   running: what this machine's renderer manages alone (headless Chromium paints in
+//   software here).
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -308,6 +312,29 @@ async function main() {
       `const el = ${table}; el.scrollTop = ((frame * 7919) % 1000) / 1000 * (el.scrollHeight - el.clientHeight);`,
     );
 
+    // For comparison, what this machine's renderer does with no code of the page running:
+    // 3,000 static copies of the drawn rows in a plain scrolling box over the table, scrolled
+    // the same way (every frame paints rows it has not painted before, as the table's does).
+    await scrollRun(
+      'reference: 3,000 static rows, 400 px per frame',
+      () => {
+        const real = document.querySelector('[data-testid=sessions-table]');
+        const rows = [...real.querySelectorAll('[data-testid=session-row]')];
+        const box = real.getBoundingClientRect();
+        const copy = document.createElement('div');
+        copy.id = 'bench-reference';
+        copy.className = 'sessions-scroll';
+        copy.style.cssText = `position:fixed;left:${box.left}px;top:${box.top}px;width:${box.width}px;height:${box.height}px;z-index:10`;
+        const body = document.createElement('div');
+        body.className = 'sessions-body';
+        for (let i = 0; i < 3000; i += 1) body.appendChild(rows[i % rows.length].cloneNode(true));
+        copy.appendChild(body);
+        document.body.appendChild(copy);
+      },
+      "document.getElementById('bench-reference').scrollTop += 400;",
+    );
+    await page.evaluate(() => document.getElementById('bench-reference').remove());
+
     // The timeline: switching to it lays the sessions out.
     const switchMs = await page.evaluate(() =>
       window.__timeChange(
@@ -340,6 +367,14 @@ async function main() {
       () => {},
       `const d = (Math.floor(frame / 30) % 2 === 0) ? -60 : 60; ${wheel(0, 'd')}`,
     );
+    // For comparison, the renderer alone: the bars as drawn, moved by a transform each frame
+    // (the page's own cheapest way to pan), with no code of the page running.
+    await scrollRun(
+      'reference: the drawn bars, moved by transform',
+      () => {},
+      `const group = document.querySelector('[data-testid=timeline-bar]').parentNode;
+      group.setAttribute('transform', 'translate(' + (-(frame % 50) * 4) + ' 0)');`,
+    );
     await page.evaluate(() => document.querySelector('[data-testid=timeline-fit]').click());
     if (info.scrollable > 0) {
       await scrollRun(
@@ -350,7 +385,10 @@ async function main() {
     } else {
       console.log('  timeline lanes fit the view: nothing to scroll vertically');
     }
-    const scrolls = results.filter((r) => r.kind === 'scroll' && r.what.endsWith('min fps'));
+    const scrolls = results.filter(
+      (r) => r.kind === 'scroll' && r.what.endsWith('min fps') && !r.what.startsWith('reference'),
+    );
+    const references = results.filter((r) => r.kind === 'scroll' && r.what.startsWith('reference'));
 
     console.log('\nsummary:');
     console.log(
@@ -359,6 +397,7 @@ async function main() {
     console.log(
       `  lowest scrolling fps ${Math.min(...scrolls.map((r) => r.value)).toFixed(1)} (target >= ${TARGET_FPS}) at ${sessions} sessions`,
     );
+    for (const r of references) console.log(`  ${r.what}: ${r.value.toFixed(1)} fps (no page code)`);
     const memory = await page.evaluate(() => ({
       heap: performance.memory?.usedJSHeapSize ?? 0,
     }));

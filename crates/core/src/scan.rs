@@ -191,6 +191,9 @@ pub struct ChunkReader {
     extraction: Extraction,
     texts: Interner,
     templates: template::KnownTemplates,
+    /// How many records the last chunk read held: the next one likely holds as many, and its
+    /// vectors are allocated for them at once rather than grown record by record.
+    last_records: usize,
 }
 
 impl ChunkReader {
@@ -208,8 +211,14 @@ impl ChunkReader {
 
     /// Reads chunk number `index`, whose bytes are `data` (see [`scan_chunk`]).
     pub fn read(&mut self, index: u64, data: &[u8]) -> ChunkScan {
+        let scan = self.read_either_way(index, data);
+        self.last_records = scan.records as usize;
+        scan
+    }
+
+    fn read_either_way(&mut self, index: u64, data: &[u8]) -> ChunkScan {
         if self.extraction == Extraction::Fast {
-            let mut collector = Collector::new(index, &mut self.texts);
+            let mut collector = Collector::new(index, &mut self.texts, self.last_records);
             let fast = template::read_chunk(
                 data,
                 &mut self.templates,
@@ -230,7 +239,7 @@ pub fn fast_way_reads(data: &[u8]) -> Result<(), template::GiveUp> {
 
 /// Reads one chunk by rendering every record to JSON with the `evtx` crate.
 fn scan_chunk_plain(index: u64, data: &[u8], texts: &mut Interner) -> ChunkScan {
-    let mut collector = Collector::new(index, texts);
+    let mut collector = Collector::new(index, texts, 0);
     // A chunk of zeros is unused space (Windows preallocates), not damage.
     if data.iter().all(|b| *b == 0) {
         return collector.finish();
@@ -325,15 +334,20 @@ struct Collector<'t> {
     /// record had: records come in runs of one origin, so that one is tried first.
     origins: Vec<(Origin, Vec<(u64, Timestamp)>)>,
     current: usize,
+    /// How many records the chunk likely holds.
+    expected: usize,
 }
 
 impl<'t> Collector<'t> {
-    fn new(index: u64, texts: &'t mut Interner) -> Self {
+    /// A collector for chunk `index`, which likely holds `expected` records (0: unknown).
+    fn new(index: u64, texts: &'t mut Interner, expected: usize) -> Self {
+        // A chunk holds a hundred-odd records, most of them often of interest. (A count from
+        // a chunk read is small: a record takes at least 28 of a chunk's 65,536 bytes.)
+        let expected = if expected == 0 { 64 } else { expected };
         Collector {
             scan: ChunkScan {
                 index,
-                // A chunk holds a hundred-odd records, most of them often of interest.
-                events: Vec::with_capacity(64),
+                events: Vec::with_capacity(expected),
                 ..ChunkScan::default()
             },
             texts,
@@ -341,6 +355,7 @@ impl<'t> Collector<'t> {
             first_bad: None,
             origins: Vec::new(),
             current: 0,
+            expected,
         }
     }
 
@@ -354,16 +369,25 @@ impl<'t> Collector<'t> {
         let id = values.record_id().unwrap_or(header_id);
         let time = values.time_created().flatten().unwrap_or(header_time);
         let origin = origin(values, self.texts);
-        // (Shared texts compare by address first.)
+        // (Shared texts compare by address first. The texts of one interner mostly have one
+        // address per value, so an origin is looked for by its texts' addresses, before
+        // comparing texts: the origins of one log often differ only near their ends.)
+        let same = |(seen, _): &(Origin, _)| {
+            seen.0.identity() == origin.0.identity() && seen.1.identity() == origin.1.identity()
+        };
         if self
             .origins
             .get(self.current)
             .is_none_or(|(seen, _)| *seen != origin)
         {
-            self.current = match self.origins.iter().position(|(seen, _)| *seen == origin) {
+            let known = (self.origins.iter().position(same))
+                .or_else(|| self.origins.iter().position(|(seen, _)| *seen == origin));
+            self.current = match known {
                 Some(index) => index,
                 None => {
-                    self.origins.push((origin.clone(), Vec::new()));
+                    // (Records mostly come from one origin.)
+                    let ids = Vec::with_capacity(self.expected);
+                    self.origins.push((origin.clone(), ids));
                     self.origins.len() - 1
                 }
             };
@@ -614,10 +638,18 @@ pub fn scan_bytes_with(name: &str, bytes: &[u8], extraction: Extraction) -> Scan
     };
     let mut scan = FileScan::new(name, layout, size);
     let mut reader = ChunkReader::new(extraction);
-    for index in 0..layout.chunks {
-        let start = chunk_offset(index) as usize;
-        let end = bytes.len().min(start + CHUNK_SIZE as usize);
-        scan.add(reader.read(index, &bytes[start..end]));
+    let chunks: Vec<ChunkScan> = (0..layout.chunks)
+        .map(|index| {
+            let start = chunk_offset(index) as usize;
+            let end = bytes.len().min(start + CHUNK_SIZE as usize);
+            reader.read(index, &bytes[start..end])
+        })
+        .collect();
+    // The file's events are then gathered into one vector of their size, not grown (and
+    // copied) chunk by chunk.
+    scan.reserve_events(chunks.iter().map(|chunk| chunk.events.len()).sum());
+    for chunk in chunks {
+        scan.add(chunk);
     }
     scan.finish()
 }

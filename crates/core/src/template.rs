@@ -135,19 +135,16 @@ pub fn read_chunk(
         }
         let binxml = offset + RECORD_HEADER_SIZE..offset + size - 4;
         slots.clear();
-        let template = read_instance(data, binxml, Root::Event, &mut templates, &mut slots)?;
+        let (template, binxml) =
+            read_instance(data, binxml, Root::Event, &mut templates, &mut slots)?;
         let outer = &templates.read[template].1;
-        let nested = match (nested_data(data, outer, &slots)?, outer.data_slot) {
+        let nested = match (nested_data(data, outer, &slots, binxml)?, outer.data_slot) {
             (Some(range), Some((_, parent))) => {
                 nested_slots.clear();
                 let root = Root::Inside(parent);
-                Some(read_instance(
-                    data,
-                    range,
-                    root,
-                    &mut templates,
-                    &mut nested_slots,
-                )?)
+                let (nested, _) =
+                    read_instance(data, range, root, &mut templates, &mut nested_slots)?;
+                Some(nested)
             }
             _ => None,
         };
@@ -195,23 +192,33 @@ fn nested_data(
     data: &[u8],
     template: &Template,
     slots: &[Slot<'_>],
+    binxml: BinXmlSlots,
 ) -> Fast<Option<std::ops::Range<usize>>> {
-    let mut nested = None;
-    for (index, slot) in slots.iter().enumerate() {
-        if slot.kind != value::BIN_XML {
-            continue;
-        }
-        if template.data_slot.map(|(slot, _)| slot) != Some(index as u16) {
-            return Err(GiveUp("nested BinXML outside the named values"));
-        }
-        if slot.bytes.is_empty() || left_out(&template.data_deps, slots) {
-            // evtx reads an empty one as null.
-            continue;
-        }
-        let start = slot.bytes.as_ptr() as usize - data.as_ptr() as usize;
-        nested = Some(start..start + slot.bytes.len());
+    let index = match binxml {
+        BinXmlSlots::None => return Ok(None),
+        BinXmlSlots::One(index) => index,
+        // (Only one can be the named values.)
+        BinXmlSlots::Several => return Err(GiveUp("nested BinXML outside the named values")),
+    };
+    if template.data_slot.map(|(slot, _)| usize::from(slot)) != Some(index) {
+        return Err(GiveUp("nested BinXML outside the named values"));
     }
-    Ok(nested)
+    match slots.get(index) {
+        // evtx reads an empty one as null.
+        Some(slot) if !slot.bytes.is_empty() && !left_out(&template.data_deps, slots) => {
+            let start = slot.bytes.as_ptr() as usize - data.as_ptr() as usize;
+            Ok(Some(start..start + slot.bytes.len()))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Which of a record's values are nested BinXML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BinXmlSlots {
+    None,
+    One(usize),
+    Several,
 }
 
 /// Where a template's root stands.
@@ -225,16 +232,16 @@ enum Root {
 }
 
 /// Reads the record BinXML at `range`: one template instance, whose values go to `slots`.
-/// Gives the index of its template in `templates` (read on its first use in the chunk).
+/// Gives the index of its template in `templates` (read on its first use in the chunk), and
+/// which values are nested BinXML (told while they are read: see [`nested_data`]).
 fn read_instance<'c>(
     data: &'c [u8],
     range: std::ops::Range<usize>,
     root: Root,
     templates: &mut Templates,
     slots: &mut Vec<Slot<'c>>,
-) -> Fast<usize> {
-    let end = range.end;
-    let mut cursor = Cursor::new(data, range.start, end);
+) -> Fast<(usize, BinXmlSlots)> {
+    let mut cursor = Cursor::new(data, range.start, range.end);
     if cursor.peek()? == token::FRAGMENT_HEADER {
         cursor.skip(4)?;
     }
@@ -263,56 +270,108 @@ fn read_instance<'c>(
     };
     let count = cursor.u32()? as usize;
     let descriptors = cursor.take(count.checked_mul(4).ok_or(GiveUp("count"))?)?;
+    // (The bytes up to the record's end: the cursor's end is within the chunk.)
+    let record = &data[..cursor.end];
     let mut at = cursor.pos;
-    for descriptor in descriptors.chunks_exact(4) {
-        let size = usize::from(u16::from_le_bytes([descriptor[0], descriptor[1]]));
-        let kind = descriptor[2];
-        let bytes = data
-            .get(at..at + size)
-            .filter(|_| at + size <= end)
-            .ok_or(GiveUp("value past the record"))?;
-        check_value(kind, bytes)?;
-        slots.push(Slot { kind, bytes });
-        at += size;
+    // Every value of every record passes here: the slots are written in one go, and the first
+    // problem met is kept, to give up on after them all.
+    let mut problem = None;
+    let mut binxml = BinXmlSlots::None;
+    let first = slots.len();
+    slots.extend(
+        descriptors
+            .as_chunks::<4>()
+            .0
+            .iter()
+            .enumerate()
+            .map(|(index, descriptor)| {
+                let size = usize::from(u16::from_le_bytes([descriptor[0], descriptor[1]]));
+                let kind = descriptor[2];
+                if kind == value::BIN_XML {
+                    binxml = match binxml {
+                        BinXmlSlots::None => BinXmlSlots::One(first + index),
+                        _ => BinXmlSlots::Several,
+                    };
+                }
+                let bytes = match record.get(at..at + size) {
+                    Some(bytes) => bytes,
+                    None => {
+                        problem.get_or_insert(GiveUp("value past the record"));
+                        &[]
+                    }
+                };
+                at += size;
+                if let Err(why) = check_value(kind, bytes) {
+                    problem.get_or_insert(why);
+                }
+                Slot { kind, bytes }
+            }),
+    );
+    if let Some(why) = problem {
+        return Err(why);
     }
     // Only the end-of-stream token may follow the values.
-    if at < end && data[at] != token::EOF {
+    if record.get(at).is_some_and(|byte| *byte != token::EOF) {
         return Err(GiveUp("something follows the template instance"));
     }
-    Ok(template)
+    Ok((template, binxml))
 }
 
 /// Gives up on values `evtx` would read differently, or reject: sizes that do not fit their
 /// type, odd-length or broken UTF-16, nested BinXML and types not read here.
+///
+/// Every value of every record passes here (a record holds a few dozen), so the values that
+/// plainly pass are told apart inline, in a few instructions; the rest (and the reason to give
+/// up) are left to [`check_value_fully`].
+#[inline(always)]
 fn check_value(kind: u8, bytes: &[u8]) -> Fast<()> {
-    let fixed = match kind {
-        value::NULL => return Ok(()),
-        value::STRING => {
-            if !bytes.len().is_multiple_of(2) {
-                return Err(GiveUp("odd-length string"));
-            }
-            return match valid_utf16(bytes) {
-                true => Ok(()),
-                false => Err(GiveUp("unpaired surrogate in a string")),
-            };
+    let passes = match kind {
+        value::STRING => bytes.len().is_multiple_of(2) && !has_surrogate(bytes),
+        value::NULL | value::BINARY | value::BIN_XML => true,
+        value::SID => check_sid(bytes).is_ok(),
+        _ => fixed_size(kind) == Some(bytes.len()),
+    };
+    match passes {
+        true => Ok(()),
+        false => check_value_fully(kind, bytes),
+    }
+}
+
+/// The size of the values of a fixed-size type.
+fn fixed_size(kind: u8) -> Option<usize> {
+    match kind {
+        value::INT8 | value::UINT8 => Some(1),
+        value::INT16 | value::UINT16 => Some(2),
+        value::INT32 | value::UINT32 | value::REAL32 | value::BOOL | value::HEX_INT32 => Some(4),
+        value::INT64 | value::UINT64 | value::REAL64 | value::FILETIME | value::HEX_INT64 => {
+            Some(8)
         }
-        value::INT8 | value::UINT8 => 1,
-        value::INT16 | value::UINT16 => 2,
-        value::INT32 | value::UINT32 | value::REAL32 | value::BOOL | value::HEX_INT32 => 4,
-        value::INT64 | value::UINT64 | value::REAL64 | value::FILETIME | value::HEX_INT64 => 8,
-        value::GUID | value::SYSTIME => 16,
-        value::SIZE_T if bytes.len() == 4 || bytes.len() == 8 => return Ok(()),
-        value::BINARY => return Ok(()),
-        value::SID => return check_sid(bytes),
+        value::GUID | value::SYSTIME => Some(16),
+        _ => None,
+    }
+}
+
+/// [`check_value`], for the values it does not pass at a glance.
+#[cold]
+#[inline(never)]
+fn check_value_fully(kind: u8, bytes: &[u8]) -> Fast<()> {
+    match kind {
+        value::NULL | value::BINARY => Ok(()),
+        value::STRING if !bytes.len().is_multiple_of(2) => Err(GiveUp("odd-length string")),
+        value::STRING => match valid_utf16(bytes) {
+            true => Ok(()),
+            false => Err(GiveUp("unpaired surrogate in a string")),
+        },
+        value::SIZE_T if bytes.len() == 4 || bytes.len() == 8 => Ok(()),
+        value::SID => check_sid(bytes),
         // Nested BinXML: only the one that holds a record's named values is read (see
         // `read_chunk`); any other makes the fast way give up there.
-        value::BIN_XML => return Ok(()),
-        _ => return Err(GiveUp("a value type the fast way does not read")),
-    };
-    if bytes.len() == fixed {
-        Ok(())
-    } else {
-        Err(GiveUp("a value whose size does not fit its type"))
+        value::BIN_XML => Ok(()),
+        _ => match fixed_size(kind) {
+            Some(size) if size == bytes.len() => Ok(()),
+            Some(_) => Err(GiveUp("a value whose size does not fit its type")),
+            None => Err(GiveUp("a value type the fast way does not read")),
+        },
     }
 }
 
@@ -1361,7 +1420,26 @@ fn has_surrogate(bytes: &[u8]) -> bool {
     const SURROGATE: u64 = 0xd800_d800_d800_d800;
     const ONES: u64 = 0x0001_0001_0001_0001;
     const TOPS: u64 = 0x8000_8000_8000_8000;
+    let bytes = &bytes[..bytes.len() & !1];
     let (words, rest) = bytes.as_chunks::<8>();
+    // Nearly all text is below U+8000 (ASCII, the Latin, Greek and Cyrillic scripts, most of
+    // CJK): the top bits of all units, ORed together, rule surrogates out at an OR a word. The
+    // units after the last whole word are in the word that ends the text (at an even offset).
+    let mut tops = 0u64;
+    for word in words {
+        tops |= u64::from_le_bytes(*word);
+    }
+    match bytes.last_chunk::<8>() {
+        Some(last) => tops |= u64::from_le_bytes(*last),
+        None => {
+            for unit in rest.as_chunks::<2>().0 {
+                tops |= u64::from(unit[1]) << 8;
+            }
+        }
+    }
+    if tops & TOPS == 0 {
+        return false;
+    }
     // A unit of `x` is zero where the unit is a surrogate; the classic test for a zero lane.
     let found = words.iter().fold(0u64, |found, word| {
         let x = (u64::from_le_bytes(*word) & HIGH_BITS) ^ SURROGATE;

@@ -234,12 +234,77 @@ pub fn read_with_table<R>(table: Vec<Text>, read: impl FnOnce() -> R) -> R {
 const INTERNER_LIMIT: usize = 1 << 16;
 
 /// Hands out one [`Text`] per distinct value; also by the bytes a value is stored as in a
-/// log, so that a value seen before is neither decoded nor allocated again.
+/// log, so that a value met lately is neither decoded nor allocated again.
 #[derive(Default)]
 pub struct Interner {
     by_text: HashMap<Text, (), RandomState>,
-    /// By stored bytes, one map per [`Form`].
-    by_stored: [HashMap<Box<[u8]>, Text, RandomState>; 2],
+    /// The stored values met lately, by the bytes they are stored as (see [`QuickKey::slot`]).
+    recent: Vec<Recent>,
+}
+
+/// A stored value met lately, and its text.
+#[derive(Default)]
+struct Recent {
+    form: Option<Form>,
+    key: QuickKey,
+    bytes: Vec<u8>,
+    text: Text,
+}
+
+impl Recent {
+    /// Whether this is the value stored as `bytes` in `form`, whose key is `key`.
+    fn is(&self, form: Form, key: QuickKey, bytes: &[u8]) -> bool {
+        // (A key holds all the bytes of a value of up to 16.)
+        self.form == Some(form) && self.key == key && (bytes.len() <= 16 || *self.bytes == *bytes)
+    }
+}
+
+/// How many stored values [`Interner::recent`] holds (a power of two). A log's values that
+/// keep coming back are a few hundred (its computers, users, domains, packages, processes):
+/// they are decoded once; the rest, once each time they come back after others took their
+/// place.
+const RECENT: usize = 1024;
+/// The longest value it holds (a path of 260 characters takes 520 bytes): what it holds stays
+/// within a megabyte, whatever the log.
+const RECENT_BYTES: usize = 1024;
+
+/// The length of stored bytes and their first and last eight (so all of them, up to 16).
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
+struct QuickKey {
+    len: usize,
+    head: u64,
+    tail: u64,
+}
+
+impl QuickKey {
+    fn new(bytes: &[u8]) -> Self {
+        let (head, tail) = match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+            (Some(head), Some(tail)) => (u64::from_le_bytes(*head), u64::from_le_bytes(*tail)),
+            _ => {
+                let short = bytes
+                    .iter()
+                    .fold(0u64, |short, byte| short << 8 | u64::from(*byte));
+                (short, 0)
+            }
+        };
+        QuickKey {
+            len: bytes.len(),
+            head,
+            tail,
+        }
+    }
+
+    /// Where a value of this key is kept in [`Interner::recent`]. A log's values are few and
+    /// repeat all the time, and each record asks for a dozen, so most are found there, by
+    /// their key alone: neither decoded nor hashed whole (as the map's seeded hash does). A
+    /// crafted log can make values meet there: they are then decoded and found in the map
+    /// each time, just more slowly.
+    fn slot(self) -> usize {
+        let mixed = (self.head ^ self.tail.rotate_left(29) ^ self.len as u64)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        // (The top bits of the product mix all of the key's.)
+        (mixed >> (u64::BITS - RECENT.ilog2())) as usize
+    }
 }
 
 /// The hasher of the maps: fast, and seeded per run, since the values come from the log (a
@@ -269,24 +334,49 @@ impl Interner {
         shared
     }
 
-    /// The text that `decode` makes of `bytes`, a value stored in `form`, shared and
-    /// remembered by those bytes: `decode` runs once per distinct value (`None`: it could not
-    /// decode them). `decode` must depend on the bytes alone.
+    /// The text that `decode` makes of `bytes`, a value stored in `form`, shared, and
+    /// remembered by those bytes while they keep coming: `decode` runs about once per distinct
+    /// value (`None`: it could not decode them). `decode` must depend on the bytes alone.
     pub fn intern_stored(
         &mut self,
         form: Form,
         bytes: &[u8],
         decode: impl FnOnce(&[u8]) -> Option<String>,
     ) -> Option<Text> {
-        let known = &mut self.by_stored[form as usize];
-        if let Some(text) = known.get(bytes) {
-            return Some(text.clone());
+        let key = QuickKey::new(bytes);
+        match self.recent.get(key.slot()) {
+            Some(recent) if recent.is(form, key, bytes) => Some(recent.text.clone()),
+            _ => {
+                // (One copy of the rest, whatever `decode` is: the worker's code stays small.)
+                let mut decode = Some(decode);
+                let mut decode = |bytes: &[u8]| decode.take().and_then(|decode| decode(bytes));
+                self.intern_stored_anew(form, bytes, key, &mut decode)
+            }
         }
-        if known.len() >= INTERNER_LIMIT {
-            known.clear();
+    }
+
+    /// [`Interner::intern_stored`], for a value not met lately.
+    #[inline(never)]
+    fn intern_stored_anew(
+        &mut self,
+        form: Form,
+        bytes: &[u8],
+        key: QuickKey,
+        decode: &mut dyn FnMut(&[u8]) -> Option<String>,
+    ) -> Option<Text> {
+        if self.recent.is_empty() {
+            self.recent.resize_with(RECENT, Recent::default);
         }
         let text = self.intern(&decode(bytes)?);
-        self.by_stored[form as usize].insert(bytes.into(), text.clone());
+        if bytes.len() > RECENT_BYTES {
+            return Some(text);
+        }
+        let recent = &mut self.recent[key.slot()];
+        recent.form = Some(form);
+        recent.key = key;
+        recent.bytes.clear();
+        recent.bytes.extend_from_slice(bytes);
+        recent.text = text.clone();
         Some(text)
     }
 }
@@ -332,10 +422,50 @@ mod tests {
             interner.intern_stored(Form::Utf16, &[0, 0xd8], |_| None),
             None
         );
-        assert_eq!(interner.by_stored[Form::Utf16 as usize].len(), 1);
+        let valid = interner.intern_stored(Form::Utf16, &[0, 0xd8], |_| Some("x".into()));
+        assert_eq!(valid.as_deref(), Some("x"));
         // The same bytes in another form are another value.
         let sid = interner.intern_stored(Form::Sid, &bytes, |_| Some("S-1".into()));
         assert_eq!(sid.as_deref(), Some("S-1"));
+    }
+
+    #[test]
+    fn values_met_lately_are_told_apart_by_all_their_bytes() {
+        let mut interner = Interner::default();
+        let decode = |bytes: &[u8]| Some(String::from_utf8_lossy(bytes).into_owned());
+        // Short ones, ones whose first and last eight bytes overlap or meet, and long ones that
+        // differ only in the middle, past what a recent value is keyed by.
+        let mut values: Vec<Vec<u8>> = (0..20)
+            .map(|len| (0..len).map(|at| b'a' + at as u8).collect())
+            .collect();
+        for len in [17, 40, RECENT_BYTES + 1] {
+            let mut middle = vec![b'x'; len];
+            values.push(middle.clone());
+            middle[len / 2] = b'y';
+            values.push(middle);
+        }
+        values.push(vec![0; 3]);
+        values.push(vec![0; 4]);
+        for round in 0..3 {
+            for bytes in &values {
+                for form in [Form::Utf16, Form::Sid] {
+                    let text = interner.intern_stored(form, bytes, decode).unwrap();
+                    assert_eq!(text.as_bytes(), &bytes[..], "round {round}");
+                    let again = interner.intern_stored(form, bytes, decode).unwrap();
+                    assert!(Arc::ptr_eq(&text.0, &again.0));
+                }
+            }
+        }
+        // The same bytes in two forms are two values.
+        let sid = interner.intern_stored(Form::Sid, b"ab", |_| Some("S-1".into()));
+        assert_eq!(sid.as_deref(), Some("ab"));
+        let mut fresh = Interner::default();
+        let utf16 = fresh.intern_stored(Form::Utf16, b"ab", |_| Some("text".into()));
+        let sid = fresh.intern_stored(Form::Sid, b"ab", |_| Some("S-1".into()));
+        assert_eq!(
+            (utf16.as_deref(), sid.as_deref()),
+            (Some("text"), Some("S-1"))
+        );
     }
 
     #[test]

@@ -210,33 +210,14 @@ pub fn visible_sessions_indexed(
         // page's code, which only ever passes the index of its report.)
         return visible_sessions_indexed(report, &SessionIndex::new(sessions), filter, sort);
     }
-    let column = sort.column;
-    let ascending = ascending_order(sessions, index, column);
-    if !sort.descending {
-        return index.filtered_in(sessions, filter, ascending.iter().copied());
+    let Some(order) = column_order(sessions, index, sort.column) else {
+        return Vec::new();
+    };
+    if sort.descending {
+        index.filtered_in(sessions, filter, order.descending())
+    } else {
+        index.filtered_in(sessions, filter, order.ascending.iter().copied())
     }
-    // Descending: the groups of equal values of the ascending order, last group first, each
-    // group in report order (as a stable sort would leave it), the empty cells still last.
-    let rank = session_ranks(sessions, index, column);
-    let present = ascending.len()
-        - ascending
-            .iter()
-            .rev()
-            .take_while(|&&i| rank(i).is_none())
-            .count();
-    let mut descending = Vec::with_capacity(ascending.len());
-    let mut end = present;
-    while end > 0 {
-        let value = rank(ascending[end - 1]);
-        let mut start = end - 1;
-        while start > 0 && rank(ascending[start - 1]) == value {
-            start -= 1;
-        }
-        descending.extend_from_slice(&ascending[start..end]);
-        end = start;
-    }
-    descending.extend_from_slice(&ascending[present..]);
-    index.filtered_in(sessions, filter, descending)
 }
 
 /// Every session of `sessions` (indexed by `index`) in the ascending order of `column`, made
@@ -247,32 +228,72 @@ pub fn ascending_order<'i>(
     index: &'i SessionIndex,
     column: Column,
 ) -> &'i [u32] {
-    let slot = Column::ALL.iter().position(|c| *c == column).unwrap_or(0);
+    column_order(sessions, index, column).map_or(&[], |order| &order.ascending)
+}
+
+/// The [`ColumnOrder`] of `column`, made the first time and then kept in `index`.
+fn column_order<'i>(
+    sessions: &[Session],
+    index: &'i SessionIndex,
+    column: Column,
+) -> Option<&'i ColumnOrder> {
+    let slot = Column::ALL.iter().position(|c| *c == column)?;
     index.cached_order(slot, || {
         let count = u32::try_from(sessions.len()).unwrap_or(u32::MAX);
-        let mut all: Vec<u32> = (0..count).collect();
-        let ascending = Sort {
+        let mut ascending: Vec<u32> = (0..count).collect();
+        let sort = Sort {
             column,
             descending: false,
         };
-        sort_indices(sessions, Some(index), &mut all, ascending);
-        all
+        let (keys, present) = sort_indices(sessions, Some(index), &mut ascending, sort);
+        let mut ties = vec![0u64; keys.len().div_ceil(64)];
+        for (at, pair) in keys.windows(2).enumerate() {
+            if pair[0] == pair[1] {
+                ties[(at + 1) / 64] |= 1 << ((at + 1) % 64);
+            }
+        }
+        ColumnOrder {
+            ascending,
+            present,
+            ties,
+        }
     })
 }
 
-/// The rank of each session in `column` read through `index` (`None`: empty cell): equal ranks
-/// are equal cells.
-fn session_ranks<'a>(
-    sessions: &'a [Session],
-    index: &'a SessionIndex,
-    column: Column,
-) -> impl Fn(u32) -> Option<u64> + 'a {
-    let profile_ranks: Option<Vec<Option<u64>>> =
-        is_profile_column(column).then(|| profile_ranks(sessions, index, column));
-    let profile_of = index.profile_of();
-    move |session| match &profile_ranks {
-        Some(ranks) => ranks[profile_of[session as usize] as usize],
-        None => indexed_number(index, column, session),
+/// Every session in the ascending order of one column, as [`SessionIndex`] keeps it, with
+/// which rows have the value of the row before: the descending order (groups of equal
+/// values, last group first, each group in report order as a stable sort leaves it, the empty
+/// cells still last) is then read off in one pass, without looking a value up.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct ColumnOrder {
+    ascending: Vec<u32>,
+    /// How many rows have a value (the empty cells come after them).
+    present: usize,
+    /// Bit `i`: row `i` has the value of row `i - 1`.
+    ties: Vec<u64>,
+}
+
+impl ColumnOrder {
+    fn ties_previous(&self, row: usize) -> bool {
+        self.ties
+            .get(row / 64)
+            .is_some_and(|bits| bits >> (row % 64) & 1 == 1)
+    }
+
+    fn descending(&self) -> Vec<u32> {
+        let present = self.present.min(self.ascending.len());
+        let mut descending = Vec::with_capacity(self.ascending.len());
+        let mut end = present;
+        while end > 0 {
+            let mut start = end - 1;
+            while start > 0 && self.ties_previous(start) {
+                start -= 1;
+            }
+            descending.extend_from_slice(&self.ascending[start..end]);
+            end = start;
+        }
+        descending.extend_from_slice(&self.ascending[present..]);
+        descending
     }
 }
 
@@ -394,13 +415,14 @@ fn is_profile_column(column: Column) -> bool {
 /// once per profile rather than hashed per session). The ranks, with the direction and
 /// "absent last" folded in, are sorted by a stable radix sort: ties keep the report's order,
 /// and a million rows sort in a few passes over memory instead of twenty rounds of
-/// comparisons.
+/// comparisons. Returns the keys in their sorted order (equal keys, equal cells) and how many
+/// sessions have a value in the column.
 fn sort_indices(
     sessions: &[Session],
     index: Option<&SessionIndex>,
     indices: &mut [u32],
     sort: Sort,
-) {
+) -> (Vec<u64>, usize) {
     // End reasons sort by the title the cell shows, like the other text columns.
     let end_reasons = end_reasons_by_title();
     let column = sort.column;
@@ -431,10 +453,13 @@ fn sort_indices(
             .collect(),
     };
     // Keys from 0: present ranks in the chosen direction, then the absent ones.
-    let present = || ranks.iter().flatten().copied();
-    let (low, high) = (present().min().unwrap_or(0), present().max().unwrap_or(0));
+    let (mut low, mut high, mut present) = (u64::MAX, 0, 0);
+    for &rank in ranks.iter().flatten() {
+        (low, high, present) = (low.min(rank), high.max(rank), present + 1);
+    }
+    let low = low.min(high);
     let absent = high - low + 1;
-    let mut keys: Vec<u64> = ranks
+    let keys: Vec<u64> = ranks
         .into_iter()
         .map(|rank| match rank {
             None => absent,
@@ -442,13 +467,13 @@ fn sort_indices(
             Some(rank) => rank - low,
         })
         .collect();
-    radix_sort(&mut keys, indices);
+    (radix_sort(keys, indices), present)
 }
 
 /// Sorts `values` by `keys` (same length), stably: a least-significant-digit radix sort on
 /// 11-bit digits, skipping the digits every key shares (a column of times over a few months
-/// differs in its low 48 bits only).
-fn radix_sort(keys: &mut [u64], values: &mut [u32]) {
+/// differs in its low 48 bits only). Returns the keys, sorted.
+fn radix_sort(keys: Vec<u64>, values: &mut [u32]) -> Vec<u64> {
     const BITS: u32 = 11;
     const BUCKETS: usize = 1 << BITS;
     const MASK: u64 = BUCKETS as u64 - 1;
@@ -456,10 +481,10 @@ fn radix_sort(keys: &mut [u64], values: &mut [u32]) {
     if count < 64 {
         let mut pairs: Vec<(u64, u32)> = keys.iter().copied().zip(values.iter().copied()).collect();
         pairs.sort_by_key(|&(key, _)| key);
-        for (slot, (_, value)) in values.iter_mut().zip(pairs) {
+        for (slot, &(_, value)) in values.iter_mut().zip(&pairs) {
             *slot = value;
         }
-        return;
+        return pairs.into_iter().map(|(key, _)| key).collect();
     }
     let highest = keys.iter().copied().max().unwrap_or(0);
     let passes = (64 - highest.leading_zeros()).div_ceil(BITS) as usize;
@@ -469,7 +494,8 @@ fn radix_sort(keys: &mut [u64], values: &mut [u32]) {
             histogram[((key >> (pass as u32 * BITS)) & MASK) as usize] += 1;
         }
     }
-    let mut keys_from: Vec<u64> = keys[..count].to_vec();
+    let mut keys_from = keys;
+    keys_from.truncate(count);
     let mut values_from: Vec<u32> = values[..count].to_vec();
     let mut keys_to = vec![0u64; count];
     let mut values_to = vec![0u32; count];
@@ -495,7 +521,7 @@ fn radix_sort(keys: &mut [u64], values: &mut [u32]) {
         std::mem::swap(&mut values_from, &mut values_to);
     }
     values[..count].copy_from_slice(&values_from);
-    keys[..count].copy_from_slice(&keys_from);
+    keys_from
 }
 
 /// The rank of each of `indices` in a text column, case-insensitively (texts equal but for
@@ -997,6 +1023,45 @@ mod tests {
     }
 
     /// The order a plain comparison sort gives: what the ranked keys must reproduce.
+    #[test]
+    fn durations_sort_alike_whether_keyed_in_ticks_or_in_bits() {
+        let sessions = |odd: Option<f64>| -> Vec<Session> {
+            let mut sessions: Vec<Session> = (0..500u64)
+                .map(|i| {
+                    let mut s = Session::new("srv", "0x1");
+                    let start = Timestamp(133_000_000_000_000_000 + i * 1_234_567);
+                    let end = Timestamp(start.0 + (i * 7_919 % 300) * 3_333_333 + i % 2);
+                    (s.start, s.end) = (Some(start), Some(end));
+                    s.duration_seconds = (i % 5 != 0).then(|| start.seconds_until(end));
+                    s
+                })
+                .collect();
+            // A duration no tick count gives (as a crafted link may hold), near the end.
+            sessions[480].duration_seconds = odd;
+            sessions
+        };
+        for odd in [Some(12.5), Some(0.1 + 0.2), Some(1e-9)] {
+            let r = report(sessions(odd));
+            let index = SessionIndex::new(&r.sessions);
+            for descending in [false, true] {
+                let sort = Sort {
+                    column: Column::Duration,
+                    descending,
+                };
+                let expected = reference_order(&r, sort);
+                assert_eq!(
+                    visible_sessions(&r, &SessionFilter::default(), sort),
+                    expected
+                );
+                assert_eq!(
+                    visible_sessions_indexed(&r, &index, &SessionFilter::default(), sort),
+                    expected,
+                    "{odd:?} {sort:?}"
+                );
+            }
+        }
+    }
+
     fn reference_order(r: &Report, sort: Sort) -> Vec<u32> {
         use std::cmp::Reverse;
         #[derive(PartialEq, PartialOrd)]
@@ -1158,18 +1223,16 @@ mod tests {
             .map(|i| (1 << 60) + (i * 7_919 % 1_000) * (1 << 22) + i % 3)
             .collect();
         let mut values: Vec<u32> = (0..5_000).collect();
-        let mut sorted_keys = keys.clone();
-        radix_sort(&mut sorted_keys, &mut values);
+        radix_sort(keys.clone(), &mut values);
         let mut expected: Vec<u32> = (0..5_000).collect();
         expected.sort_by_key(|&i| keys[i as usize]);
         assert_eq!(values, expected);
-        assert!(sorted_keys.windows(2).all(|w| w[0] <= w[1]));
         // Short inputs, and all-equal keys.
         let mut values = vec![3, 1, 2];
-        radix_sort(&mut [5, 5, 1], &mut values);
+        radix_sort(vec![5, 5, 1], &mut values);
         assert_eq!(values, vec![2, 3, 1]);
         let mut values: Vec<u32> = (0..100).collect();
-        radix_sort(&mut [7; 100], &mut values);
+        radix_sort(vec![7; 100], &mut values);
         assert_eq!(values, (0..100).collect::<Vec<u32>>());
     }
 }

@@ -17,7 +17,7 @@ use logonscope_core::time::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::is_system_account;
-use crate::columns::{end_reason_title, logon_type_text};
+use crate::columns::{ColumnOrder, end_reason_title, logon_type_text};
 use crate::zone::format_utc;
 
 /// The filter bar's fields. Empty text fields and empty sets keep everything.
@@ -143,8 +143,10 @@ impl SessionMatcher<'_> {
             Verdict::Passes => self.times_match(s),
             Verdict::TextElsewhere => {
                 self.times_match(s)
-                    && self.session_text_matches(s, false, &mut |needle, haystack| {
-                        needle.found_in_haystack(haystack)
+                    && self.text.as_ref().is_none_or(|needle| {
+                        needle.found_in_ids(s)
+                            || attached_haystacks(s)
+                                .any(|haystack| needle.found_in_haystack(haystack))
                     })
             }
         }
@@ -202,25 +204,6 @@ impl SessionMatcher<'_> {
             return false;
         }
         true
-    }
-
-    /// Whether the free-text needle is in a text of the session's own: its logon ids and
-    /// attached events. `hex_ids` says that every logon id is written with hex digits and
-    /// `x` only (as the core writes them: `0x3e7`): a needle with any other character (most
-    /// searches) cannot be in one, and the ids need not be read. `found` searches the texts
-    /// of attached events (and may remember its answers).
-    fn session_text_matches<'s>(
-        &self,
-        s: &'s Session,
-        hex_ids: bool,
-        found: &mut impl FnMut(&Needle, Haystack<'s>) -> bool,
-    ) -> bool {
-        let Some(needle) = &self.text else {
-            return true;
-        };
-        ((needle.may_be_in_hex || !hex_ids)
-            && needle.found_in_any(&[Some(&s.logon_id), s.linked_logon_id.as_deref()]))
-            || attached_text_matches(s, &mut |haystack| found(needle, haystack))
     }
 }
 
@@ -331,17 +314,27 @@ pub struct SessionIndex {
     /// Every logon id is hex digits and `x` only.
     hex_ids: bool,
     /// Each session's start and end ([`Timestamp`] ticks; see `flags` for whether known), its
-    /// duration as ordered bits (`columns` sorts by them) and its [`flags`]: copied out of the
-    /// sessions so that filtering and sorting a million of them reads a few flat arrays, not a
-    /// million scattered structures.
+    /// duration as a key of the same order (`columns` sorts by them) and its [`flags`]: copied out
+    /// of the sessions so that filtering and sorting a million of them reads a few flat
+    /// arrays, not a million scattered structures.
     starts: Vec<u64>,
     ends: Vec<u64>,
     durations: Vec<u64>,
+    /// Whether every duration key is in ticks ([`tick_key`]); if one duration is not a whole
+    /// number of ticks, they are all [`ordered_bits`].
+    durations_in_ticks: bool,
     flags: Vec<u8>,
+    /// The texts of the sessions' attached events, one entry per shared copy (the events of a
+    /// million sessions repeat a few thousand texts), and the entries of each session:
+    /// `attached_ids[attached_from[i]..attached_from[i + 1]]` for session `i`. The free-text
+    /// filter searches each entry once, then reads numbers.
+    attached_texts: Vec<AttachedText>,
+    attached_from: Vec<u32>,
+    attached_ids: Vec<u32>,
     /// Every session in the ascending order of each column of the table (by column number),
     /// made the first time the table sorts by that column: after that, a filter or sort
     /// change walks this order and keeps what passes, and sorts nothing.
-    orders: [OnceLock<Vec<u32>>; 12],
+    orders: [OnceLock<ColumnOrder>; 12],
 }
 
 /// Bits of [`SessionIndex`]'s `flags`.
@@ -352,8 +345,24 @@ pub(crate) mod flags {
     pub const ADMIN: u8 = 8;
     pub const ELEVATION_KNOWN: u8 = 16;
     pub const ELEVATED: u8 = 32;
-    /// Explicit-credential or RDP events are attached (their texts are searched).
-    pub const ATTACHED: u8 = 64;
+}
+
+/// A duration as a whole number of ticks (100 ns), offset so that the integers keep the
+/// order of the durations, if it is one: its seconds must be exactly what the core computes
+/// from that many ticks, bit for bit (so that no two durations share a key, and `-0` or a
+/// fraction of a tick from a crafted link are not one). Ticks spanning weeks differ in their
+/// low 45 bits or so, where [`ordered_bits`] differ in 62: the sort makes one pass less.
+fn tick_key(seconds: f64) -> Option<u64> {
+    const TICKS_PER_SECOND: i64 = 10_000_000;
+    let scaled = (seconds * TICKS_PER_SECOND as f64).round();
+    // (Beyond 2^62 ticks, some 14,000 years, a key could saturate; such values stay bits.)
+    if scaled.is_nan() || scaled.abs() >= (1u64 << 62) as f64 {
+        return None;
+    }
+    let ticks = scaled as i64;
+    let whole = (ticks / TICKS_PER_SECOND) as f64;
+    let fraction = (ticks % TICKS_PER_SECOND) as f64 / TICKS_PER_SECOND as f64;
+    ((whole + fraction).to_bits() == seconds.to_bits()).then_some((ticks as u64) ^ (1 << 63))
 }
 
 /// A duration's bits as an integer of the same order (negative numbers below positive ones).
@@ -379,6 +388,8 @@ pub struct SessionIndexBuilder<'a> {
     /// Neighbours (same computer, close in time) often share a profile: comparing with the
     /// previous session first skips the hash.
     previous: Option<(SharedProfileKey, u32)>,
+    /// The entry of each attached text in `attached_texts`, by its shared copy.
+    attached_by_copy: HashMap<(usize, usize), u32, foldhash::fast::FixedState>,
     index: SessionIndex,
 }
 
@@ -391,6 +402,7 @@ impl<'a> SessionIndexBuilder<'a> {
             ids: HashMap::default(),
             ids_by_copies: HashMap::default(),
             previous: None,
+            attached_by_copy: HashMap::default(),
             index: SessionIndex {
                 profile_of: Vec::with_capacity(count),
                 representatives: Vec::new(),
@@ -398,7 +410,11 @@ impl<'a> SessionIndexBuilder<'a> {
                 starts: Vec::with_capacity(count),
                 ends: Vec::with_capacity(count),
                 durations: Vec::with_capacity(count),
+                durations_in_ticks: true,
                 flags: Vec::with_capacity(count),
+                attached_texts: Vec::new(),
+                attached_from: vec![0],
+                attached_ids: Vec::new(),
                 orders: Default::default(),
             },
         }
@@ -422,21 +438,40 @@ impl<'a> SessionIndexBuilder<'a> {
             let flag = |on: bool, bit: u8| if on { bit } else { 0 };
             index.starts.push(session.start.map_or(0, |t| t.0));
             index.ends.push(session.end.map_or(0, |t| t.0));
-            index
-                .durations
-                .push(session.duration_seconds.map_or(0, ordered_bits));
+            let duration = session.duration_seconds.unwrap_or(0.0);
+            let key = match index.durations_in_ticks.then(|| tick_key(duration)) {
+                Some(Some(ticks)) => ticks,
+                Some(None) => {
+                    // The first duration that is not in ticks: every key becomes bits.
+                    index.durations_in_ticks = false;
+                    for (key, earlier) in index.durations.iter_mut().zip(self.sessions) {
+                        *key = ordered_bits(earlier.duration_seconds.unwrap_or(0.0));
+                    }
+                    ordered_bits(duration)
+                }
+                None => ordered_bits(duration),
+            };
+            index.durations.push(key);
             index.flags.push(
                 flag(session.start.is_some(), flags::HAS_START)
                     | flag(session.end.is_some(), flags::HAS_END)
                     | flag(session.duration_seconds.is_some(), flags::HAS_DURATION)
                     | flag(session.admin, flags::ADMIN)
                     | flag(session.elevated.is_some(), flags::ELEVATION_KNOWN)
-                    | flag(session.elevated == Some(true), flags::ELEVATED)
-                    | flag(
-                        !session.explicit_credentials.is_empty() || !session.rdp_events.is_empty(),
-                        flags::ATTACHED,
-                    ),
+                    | flag(session.elevated == Some(true), flags::ELEVATED),
             );
+            for haystack in attached_haystacks(session) {
+                let next = index.attached_texts.len() as u32;
+                let id = *self
+                    .attached_by_copy
+                    .entry(haystack.identity())
+                    .or_insert_with(|| {
+                        index.attached_texts.push(AttachedText::of(haystack));
+                        next
+                    });
+                index.attached_ids.push(id);
+            }
+            index.attached_from.push(index.attached_ids.len() as u32);
             index.hex_ids = index.hex_ids
                 && is_hex(&session.logon_id)
                 && session.linked_logon_id.as_deref().is_none_or(is_hex);
@@ -514,7 +549,8 @@ impl SessionIndex {
         (self.flags[i] & flags::HAS_END != 0).then(|| self.ends[i])
     }
 
-    /// The duration of session `index` as [`ordered_bits`], if known.
+    /// The duration of session `index` as a key of the same order (see `durations`), if
+    /// known.
     pub(crate) fn duration(&self, index: u32) -> Option<u64> {
         let i = index as usize;
         (self.flags[i] & flags::HAS_DURATION != 0).then(|| self.durations[i])
@@ -545,11 +581,12 @@ impl SessionIndex {
 
     /// The order of every session cached in `slot` (one per column of the table), made by
     /// `make` the first time.
-    pub(crate) fn cached_order(&self, slot: usize, make: impl FnOnce() -> Vec<u32>) -> &[u32] {
-        match self.orders.get(slot) {
-            Some(cell) => cell.get_or_init(make),
-            None => &[],
-        }
+    pub(crate) fn cached_order(
+        &self,
+        slot: usize,
+        make: impl FnOnce() -> ColumnOrder,
+    ) -> Option<&ColumnOrder> {
+        Some(self.orders.get(slot)?.get_or_init(make))
     }
 
     /// The indices (ascending) of the sessions of `sessions` that `filter` keeps: what
@@ -560,9 +597,9 @@ impl SessionIndex {
     }
 
     /// The sessions of `order` (indices into `sessions`) that `filter` keeps, in that order.
-    pub fn filtered_in<'s>(
+    pub fn filtered_in(
         &self,
-        sessions: &'s [Session],
+        sessions: &[Session],
         filter: &SessionFilter,
         order: impl IntoIterator<Item = u32>,
     ) -> Vec<u32> {
@@ -583,39 +620,52 @@ impl SessionIndex {
             .collect();
         let (from, to) = (filter.from, filter.to);
         // Only a search that could be in a logon id reads the sessions themselves; others
-        // read them only for sessions with attached events.
-        let reads_ids = matcher
-            .text
-            .as_ref()
-            .is_some_and(|needle| needle.may_be_in_hex || !self.hex_ids);
-        // The attached events of a million sessions repeat a few thousand texts, shared (one
-        // copy of each, as read): each copy is searched once per filter change.
-        let mut found_before: HashMap<(usize, usize), bool, FastHash> = HashMap::default();
-        let mut found = |needle: &Needle, haystack: Haystack<'s>| {
-            *found_before
-                .entry(haystack.identity())
-                .or_insert_with(|| needle.found_in_haystack(haystack))
+        // read the entries of attached texts, each text searched once.
+        let needle = matcher.text.as_ref();
+        let reads_ids = needle.is_some_and(|needle| needle.may_be_in_hex || !self.hex_ids);
+        let attached_found: Vec<bool> = match needle {
+            Some(needle) => self
+                .attached_texts
+                .iter()
+                .map(|text| needle.found_in_haystack(text.haystack()))
+                .collect(),
+            None => Vec::new(),
         };
-        let mut kept = Vec::new();
-        for session in order {
-            let index = session as usize;
-            let Some(&profile) = self.profile_of.get(index) else {
-                continue;
+        let text_found = |index: usize| {
+            let entries = match (
+                self.attached_from.get(index),
+                self.attached_from.get(index + 1),
+            ) {
+                (Some(&from), Some(&to)) => self.attached_ids.get(from as usize..to as usize),
+                _ => None,
             };
+            entries
+                .unwrap_or_default()
+                .iter()
+                .any(|&id| attached_found.get(id as usize).copied().unwrap_or(false))
+                || (reads_ids && needle.is_some_and(|needle| needle.found_in_ids(&sessions[index])))
+        };
+        // Which sessions pass is decided in report order, reading the flat arrays front to
+        // back (in the sort's order they would be read at random places: a cache miss or
+        // more per session), into one bit per session; the order is then walked for them.
+        let mut passes = vec![0u64; self.profile_of.len().div_ceil(64)];
+        for (index, &profile) in self.profile_of.iter().enumerate() {
             let keep = match verdicts[profile as usize] {
                 Verdict::Fails => false,
                 Verdict::Passes => self.times_match(index, from, to),
-                Verdict::TextElsewhere => {
-                    self.times_match(index, from, to)
-                        && (reads_ids || self.flags[index] & flags::ATTACHED != 0)
-                        && matcher.session_text_matches(&sessions[index], self.hex_ids, &mut found)
-                }
+                Verdict::TextElsewhere => self.times_match(index, from, to) && text_found(index),
             };
             if keep {
-                kept.push(session);
+                passes[index / 64] |= 1 << (index % 64);
             }
         }
-        kept
+        order
+            .filter(|&session| {
+                passes
+                    .get(session as usize / 64)
+                    .is_some_and(|bits| bits >> (session % 64) & 1 == 1)
+            })
+            .collect()
     }
 }
 
@@ -665,34 +715,57 @@ impl Haystack<'_> {
     }
 }
 
-/// The hasher of the filter's memo, whose keys are addresses (not chosen by a log).
-type FastHash = foldhash::fast::RandomState;
-
-/// Whether `found` finds the free-text needle in an event attached to the session.
-fn attached_text_matches<'s>(s: &'s Session, found: &mut impl FnMut(Haystack<'s>) -> bool) -> bool {
-    s.explicit_credentials.iter().any(|c| {
-        found(Haystack::Account(
-            c.target_domain.as_ref(),
-            c.target_user.as_ref(),
-        )) || [
-            c.target_server.as_ref(),
-            c.target_info.as_ref(),
-            c.process_name.as_ref(),
-            c.source_ip.as_ref(),
-        ]
-        .into_iter()
-        .flatten()
-        .any(|text| found(Haystack::Text(text)))
-    }) || s.rdp_events.iter().any(|r| {
+/// The texts of the events attached to a session (explicit credentials, RDP events) that the
+/// free-text filter searches.
+fn attached_haystacks(s: &Session) -> impl Iterator<Item = Haystack<'_>> {
+    let credentials = s.explicit_credentials.iter().flat_map(|c| {
         [
-            r.session_name.as_ref(),
-            r.client_name.as_ref(),
-            r.client_address.as_ref(),
+            Some(Haystack::Account(
+                c.target_domain.as_ref(),
+                c.target_user.as_ref(),
+            )),
+            c.target_server.as_ref().map(Haystack::Text),
+            c.target_info.as_ref().map(Haystack::Text),
+            c.process_name.as_ref().map(Haystack::Text),
+            c.source_ip.as_ref().map(Haystack::Text),
         ]
         .into_iter()
         .flatten()
-        .any(|text| found(Haystack::Text(text)))
-    })
+    });
+    let rdp = s.rdp_events.iter().flat_map(|r| {
+        [&r.session_name, &r.client_name, &r.client_address]
+            .into_iter()
+            .flatten()
+            .map(Haystack::Text)
+    });
+    credentials.chain(rdp)
+}
+
+/// A text of an attached event as [`SessionIndex`] keeps it (a shared copy, not a new one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum AttachedText {
+    Text(Text),
+    Account(Option<Text>, Option<Text>),
+}
+
+impl AttachedText {
+    fn of(haystack: Haystack<'_>) -> AttachedText {
+        match haystack {
+            Haystack::Text(text) => AttachedText::Text(text.clone()),
+            Haystack::Account(domain, user) => {
+                AttachedText::Account(domain.cloned(), user.cloned())
+            }
+        }
+    }
+
+    fn haystack(&self) -> Haystack<'_> {
+        match self {
+            AttachedText::Text(text) => Haystack::Text(text),
+            AttachedText::Account(domain, user) => {
+                Haystack::Account(domain.as_ref(), user.as_ref())
+            }
+        }
+    }
 }
 
 /// The choices of the filter bar's selects: each logon type present in the report (in
@@ -853,6 +926,11 @@ impl Needle {
         haystacks.iter().flatten().any(|h| self.found_in(h))
     }
 
+    /// Whether the needle is in the session's logon id or linked logon id.
+    fn found_in_ids(&self, s: &Session) -> bool {
+        self.found_in_any(&[Some(&s.logon_id), s.linked_logon_id.as_deref()])
+    }
+
     /// Whether the needle is in `DOMAIN\user` (as the table writes the account), tested
     /// without building that string: inside either part, or across the backslash.
     fn found_in_account(&self, domain: Option<&str>, user: Option<&str>) -> bool {
@@ -948,6 +1026,33 @@ pub(crate) fn cmp_ignore_case(a: &[&str], b: &[&str]) -> Ordering {
 mod tests {
     use super::*;
     use logonscope_core::report::{ExplicitCredential, RdpAction, RdpEvent};
+
+    #[test]
+    fn durations_in_ticks_keep_their_order_and_their_ties() {
+        // Durations as the core computes them, from tick counts of every size and sign.
+        let mut ticks: Vec<i64> = vec![0, 1, 9, 10_000_000, 10_000_001, 36_000_000_000];
+        ticks.extend((0..2_000i64).map(|i| i * i * 7_919_993 % (1 << 49)));
+        ticks.extend([(1 << 50) + 1, 3 << 51]);
+        let negative: Vec<i64> = ticks.iter().map(|t| -t).collect();
+        ticks.extend(negative);
+        let base = Timestamp(1 << 60);
+        let seconds_of = |t: i64| base.seconds_until(Timestamp(base.0.wrapping_add_signed(t)));
+        let mut durations: Vec<f64> = ticks.into_iter().map(seconds_of).collect();
+        durations.sort_by(f64::total_cmp);
+        let keys: Vec<u64> = durations
+            .iter()
+            .map(|&d| tick_key(d).unwrap_or_else(|| panic!("{d} is in ticks")))
+            .collect();
+        for (pair, keys) in durations.windows(2).zip(keys.windows(2)) {
+            // Equal durations, equal keys; a longer one, a larger key.
+            assert_eq!(pair[0] == pair[1], keys[0] == keys[1], "{pair:?}");
+            assert!(keys[0] <= keys[1], "{pair:?}");
+        }
+        // Not whole ticks, or not told apart from zero by the core: left to the bits.
+        for odd in [-0.0, 1e-9, 0.1 + 0.2, f64::NAN, f64::INFINITY, 1e300] {
+            assert_eq!(tick_key(odd), None, "{odd}");
+        }
+    }
 
     #[test]
     fn a_filter_describes_itself_in_words() {

@@ -13,7 +13,6 @@ pub mod coverage;
 pub mod downloads;
 pub mod failures;
 pub mod filter;
-pub mod link;
 pub mod numbers;
 pub mod raw;
 pub mod timeline;

@@ -22,8 +22,8 @@ use logonscope_core::scan::{
     FileError, FileScan, HEADER_PROBE_SIZE, ScannedFile, check_header, unreadable_file,
 };
 use logonscope_core::text::Interner;
+use logonscope_link::{is_report_file_name, parse_report_file};
 use logonscope_synth::DEMO_SEED;
-use logonscope_view::link::{is_report_file_name, parse_report_file};
 use logonscope_view::raw::RecordLocator;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;

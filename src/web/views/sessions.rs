@@ -8,7 +8,6 @@
 //! of redrawing the table. Text fields of the filter bar write the filter after a short pause
 //! in typing, because every change re-filters the whole report and redraws the timeline.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use leptos::ev;
@@ -24,7 +23,7 @@ use logonscope_view::zone::Zone;
 use wasm_bindgen::JsCast;
 
 use crate::web::clock::{offset_minutes, show_time};
-use crate::web::state::{Analysis, AppState};
+use crate::web::state::AppState;
 
 /// Height of a table row, in pixels (the CSS says the same: `.sessions-row`).
 const ROW_HEIGHT: f64 = 26.0;
@@ -412,15 +411,6 @@ impl Typing {
     }
 }
 
-/// One drawn row: where it is and which session it shows, of which report.
-#[derive(Clone)]
-struct RowItem {
-    key: (usize, usize, u32),
-    position: usize,
-    index: u32,
-    analysis: Arc<Analysis>,
-}
-
 /// The table: a sticky header and a virtualised body, with keyboard navigation.
 #[component]
 fn SessionsTable() -> impl IntoView {
@@ -537,26 +527,11 @@ fn SessionsTable() -> impl IntoView {
         }
     };
 
-    let rows = move || {
+    // Rows are drawn once per place in the window and then given the session that comes
+    // to their place: see `table_row`.
+    let places = move || {
         let (first, last) = range.get();
-        let Some(analysis) = state.analysis.get() else {
-            return Vec::new();
-        };
-        let report_key = Arc::as_ptr(&analysis) as usize;
-        state.visible.with(|visible| {
-            visible
-                .get(first..last)
-                .unwrap_or_default()
-                .iter()
-                .enumerate()
-                .map(|(k, &index)| RowItem {
-                    key: (report_key, first + k, index),
-                    position: first + k,
-                    index,
-                    analysis: Arc::clone(&analysis),
-                })
-                .collect::<Vec<_>>()
-        })
+        0..last.saturating_sub(first)
     };
     let row_count = move || state.visible.with(|v| v.len());
     let empty = move || row_count() == 0;
@@ -600,11 +575,9 @@ fn SessionsTable() -> impl IntoView {
                         }
                     >
                         <For
-                            each=rows
-                            key=|row: &RowItem| row.key
-                            children=move |row: RowItem| {
-                                session_row(state, &row.analysis, row.position, row.index)
-                            }
+                            each=places
+                            key=|place: &usize| *place
+                            children=move |place: usize| table_row(state, range, place)
                         />
                     </div>
                 </div>
@@ -664,61 +637,112 @@ fn HeaderRow() -> impl IntoView {
     }
 }
 
-/// One row of the body: the cells of session `index`, drawn at `position` among the rows.
-fn session_row(state: AppState, analysis: &Analysis, position: usize, index: u32) -> AnyView {
-    let Some(s) = analysis.report.sessions.get(index as usize) else {
-        return ().into_any();
-    };
-    let selected = move || state.selected.get() == Some(index);
+/// One row of the table at `place` among the rows drawn (`range`: the rows of the window),
+/// made once and then given whichever session comes to its place. Scrolling a million rows
+/// replaces every row of the window each frame; rewriting a few texts of existing rows costs
+/// much less than building new ones (texts and attributes are only written when they change).
+fn table_row(state: AppState, range: Memo<(usize, usize)>, place: usize) -> impl IntoView {
+    let content = Memo::new(move |_| row_content(state, range.get().0 + place));
+    let index = move || content.with(|row| row.as_ref().map(|row| row.index));
+    let selected = move || index().is_some() && state.selected.get() == index();
+    let position = move || content.with(|row| row.as_ref().map_or(0, |row| row.position));
     let cells = Column::ALL
         .into_iter()
-        .map(|column| cell(state.zone, column, s))
+        .enumerate()
+        .map(|(at, column)| {
+            let part = move |read: fn(&CellParts) -> String| {
+                content.with(|row| row.as_ref().map(|row| read(&row.cells[at])))
+            };
+            let badge =
+                move || content.with(|row| row.as_ref().is_some_and(|row| row.cells[at].badge));
+            view! {
+                <div
+                    role="cell"
+                    class=move || part(|cell| cell.class.to_string())
+                    data-column=column.key()
+                    title=move || part(|cell| cell.title.clone()).filter(|title| !title.is_empty())
+                >
+                    {move || badge().then(|| view! { <span class="sessions-badge">"yes"</span> })}
+                    {move || part(|cell| cell.text.clone()).unwrap_or_default()}
+                </div>
+            }
+        })
         .collect_view();
     view! {
         <div
             class="sessions-row"
-            class=("sessions-alt", position % 2 == 1)
+            class=("sessions-alt", move || position() % 2 == 1)
             class=("sessions-selected", selected)
             role="row"
-            aria-rowindex=(position + 2).to_string()
+            aria-rowindex=move || (position() + 2).to_string()
             aria-selected=move || selected().to_string()
             data-testid="session-row"
-            data-index=index.to_string()
-            on:click=move |_| state.selected.set(Some(index))
+            data-index=move || index().map(|index| index.to_string())
+            on:click=move |_| {
+                if let Some(index) = index() {
+                    state.selected.set(Some(index));
+                }
+            }
         >
             {cells}
         </div>
     }
-    .into_any()
+}
+
+/// What a row shows: the session at `position` of the visible rows, cell by cell.
+#[derive(Clone, PartialEq)]
+struct RowContent {
+    position: usize,
+    index: u32,
+    cells: [CellParts; 12],
+}
+
+/// What one cell shows: its classes, its text, its tooltip (empty: none), and whether it is a
+/// "yes" badge.
+#[derive(Clone, PartialEq)]
+struct CellParts {
+    class: &'static str,
+    text: String,
+    title: String,
+    badge: bool,
+}
+
+fn row_content(state: AppState, position: usize) -> Option<RowContent> {
+    let index = state
+        .visible
+        .with(|visible| visible.get(position).copied())?;
+    let zone = state.zone.get();
+    state.analysis.with(|analysis| {
+        let session = analysis.as_ref()?.report.sessions.get(index as usize)?;
+        Some(RowContent {
+            position,
+            index,
+            cells: Column::ALL.map(|column| cell_parts(column, session, zone)),
+        })
+    })
 }
 
 /// One cell. Times follow the page's zone; missing starts (orphans) and ends (open
 /// sessions) are marked so that they do not read as blanks.
-fn cell(zone: RwSignal<Zone>, column: Column, s: &Session) -> AnyView {
-    let key = column.key();
+fn cell_parts(column: Column, s: &Session, zone: Zone) -> CellParts {
+    let plain = |class: &'static str, text: String, title: String| CellParts {
+        class,
+        text,
+        title,
+        badge: false,
+    };
     let time = |t: Timestamp| {
-        view! {
-            <div role="cell" class="sessions-cell sessions-time" data-column=key>
-                {move || show_time(t, zone.get())}
-            </div>
-        }
-        .into_any()
+        plain(
+            "sessions-cell sessions-time",
+            show_time(t, zone),
+            String::new(),
+        )
     };
-    let marked = |text: &'static str, why: String| {
-        view! {
-            <div role="cell" class="sessions-cell sessions-missing" data-column=key title=why>
-                {text}
-            </div>
-        }
-        .into_any()
-    };
-    let badge = |on: bool| {
-        view! {
-            <div role="cell" class="sessions-cell sessions-flag" data-column=key>
-                {on.then(|| view! { <span class="sessions-badge">"yes"</span> })}
-            </div>
-        }
-        .into_any()
+    let marked =
+        |text: &str, why: String| plain("sessions-cell sessions-missing", text.to_string(), why);
+    let badge = |on: bool| CellParts {
+        badge: on,
+        ..plain("sessions-cell sessions-flag", String::new(), String::new())
     };
     match column {
         Column::Start => match s.start {
@@ -739,33 +763,24 @@ fn cell(zone: RwSignal<Zone>, column: Column, s: &Session) -> AnyView {
         Column::Elevated => badge(s.elevated == Some(true)),
         Column::LogonType => {
             let text = column.cell_text(s, &|_| String::new());
-            let title = text.clone();
-            let tint = match s.logon_type {
-                Some(n @ (2 | 3 | 4 | 5 | 7 | 8 | 9 | 10 | 11)) => format!("sessions-lt-{n}"),
-                Some(_) => "sessions-lt-other".to_string(),
-                None => String::new(),
+            let class = match s.logon_type {
+                Some(2) => "sessions-cell sessions-lt sessions-lt-2",
+                Some(3) => "sessions-cell sessions-lt sessions-lt-3",
+                Some(4) => "sessions-cell sessions-lt sessions-lt-4",
+                Some(5) => "sessions-cell sessions-lt sessions-lt-5",
+                Some(7) => "sessions-cell sessions-lt sessions-lt-7",
+                Some(8) => "sessions-cell sessions-lt sessions-lt-8",
+                Some(9) => "sessions-cell sessions-lt sessions-lt-9",
+                Some(10) => "sessions-cell sessions-lt sessions-lt-10",
+                Some(11) => "sessions-cell sessions-lt sessions-lt-11",
+                Some(_) => "sessions-cell sessions-lt sessions-lt-other",
+                None => "sessions-cell sessions-lt",
             };
-            view! {
-                <div
-                    role="cell"
-                    class=format!("sessions-cell sessions-lt {tint}")
-                    data-column=key
-                    title=title
-                >
-                    {text}
-                </div>
-            }
-            .into_any()
+            plain(class, text.clone(), text)
         }
         _ => {
             let text = column.cell_text(s, &|_| String::new());
-            let title = text.clone();
-            view! {
-                <div role="cell" class="sessions-cell" data-column=key title=title>
-                    {text}
-                </div>
-            }
-            .into_any()
+            plain("sessions-cell", text.clone(), text)
         }
     }
 }

@@ -3,11 +3,11 @@
 //! link of that length travels.
 
 use leptos::prelude::*;
-use logonscope_view::downloads::download_stem;
-use logonscope_view::link::{
+use logonscope_link::{
     LinkReach, REPORT_FILE_SUFFIX, SharedReport, SharedView, report_data, report_file,
     report_fragment_with, view_fragment,
 };
+use logonscope_view::downloads::download_stem;
 use logonscope_view::numbers::thousands;
 use logonscope_view::view_state::ViewState;
 

@@ -14,7 +14,6 @@
 //! elements), and the container's `data-bar-count` still says how many bars the layout
 //! holds. Lane labels are always drawn only for the lanes scrolled into view.
 
-use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -965,14 +964,20 @@ impl BarNode {
 struct BarLayer {
     key: Option<(u64, bool)>,
     drawn: Option<Arc<Vec<u32>>>,
-    nodes: HashMap<u32, BarNode>,
+    nodes: foldhash::HashMap<u32, BarNode>,
     base: Option<(Viewport, f64)>,
 }
 
-/// How far beyond the plot (in plot widths) bars are drawn and keep their true coordinates,
-/// so that a pan by transform shows them right; a zoom or pan that shows more places them
-/// anew at once.
+/// How far beyond the plot (in plot widths) bars are drawn (culled mode: chosen again once
+/// the view rests).
 const BASE_MARGIN_WIDTHS: f64 = 1.0;
+
+/// How far beyond the plot (in plot widths) placed bars keep their true coordinates (a bar
+/// reaching further is cut there), so that a pan by transform shows them right; a pan that
+/// shows more places them anew at once. Wider than what is drawn: placing ten thousand bars
+/// takes several frames' time, and a long pan would otherwise do it every plot width, while
+/// placing them anew brings no bar into sight that the margin of what is drawn does not.
+const PLACED_MARGIN_WIDTHS: f64 = 8.0;
 
 impl BarLayer {
     fn clear(&mut self) {
@@ -985,7 +990,7 @@ impl BarLayer {
 
     /// Makes the elements match `drawn`: removes the others, creates the missing ones.
     fn show(&mut self, group: &web_sys::Element, layout: &TimelineLayout, drawn: &[u32]) {
-        let wanted: HashSet<u32> = drawn.iter().copied().collect();
+        let wanted: foldhash::HashSet<u32> = drawn.iter().copied().collect();
         self.nodes.retain(|bar, node| {
             let keep = wanted.contains(bar);
             if !keep {
@@ -1024,7 +1029,7 @@ impl BarLayer {
             // x on the plot = scale * x in the base + shift.
             let scale = (base.seconds() * width) / (base_width * view.seconds());
             let shift = (base.start - view.start) * width / view.seconds();
-            let margin = base_width * BASE_MARGIN_WIDTHS - FADE_PX * 2.0;
+            let margin = base_width * PLACED_MARGIN_WIDTHS - FADE_PX * 2.0;
             let (from, to) = (-shift / scale, (width - shift) / scale);
             // While the view moves, bars stretch up to 16 times (or shrink to a quarter)
             // before they are placed anew: placing ten thousand bars takes longer than a
@@ -1055,7 +1060,7 @@ impl BarLayer {
 
     /// Gives every bar its coordinates in `view`, writing only what changed.
     fn place(&mut self, layout: &TimelineLayout, view: &Viewport, width: f64) {
-        let margin = width * BASE_MARGIN_WIDTHS;
+        let margin = width * PLACED_MARGIN_WIDTHS;
         for (&index, node) in &mut self.nodes {
             let Some(bar) = layout.bars.get(index as usize) else {
                 continue;

@@ -3,7 +3,7 @@
 //! its report link and of a view link, how far such a link travels, and how long making it
 //! took. The README's table of link sizes comes from this.
 //!
-//! `cargo run --release -p logonscope-view --example link_sizes`
+//! `cargo run --release -p logonscope-link --example link_sizes`
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -11,8 +11,8 @@ use std::time::Instant;
 
 use logonscope_core::scan::scan_bytes;
 use logonscope_core::{Report, analyze};
+use logonscope_link::{LinkReach, SharedReport, SharedView, report_fragment, view_fragment};
 use logonscope_synth::{SynthOptions, write_log};
-use logonscope_view::link::{LinkReach, SharedReport, SharedView, report_fragment, view_fragment};
 use logonscope_view::view_state::ViewState;
 
 fn main() {

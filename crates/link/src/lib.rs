@@ -1,5 +1,5 @@
-//! Report links, view links and report files: a report (or only a view of one) that travels
-//! without the evidence and without a server.
+//! logonscope-link: report links, view links and report files: a report (or only a view of
+//! one) that travels without the evidence and without a server.
 //!
 //! A link keeps everything in the URL fragment, which browsers never send to a server:
 //!
@@ -35,7 +35,7 @@ use logonscope_core::time::Timestamp;
 use miniz_oxide::inflate::TINFLStatus;
 use serde::{Deserialize, Serialize};
 
-use crate::view_state::ViewState;
+use logonscope_view::view_state::ViewState;
 
 /// The version of the link format this page writes and reads.
 pub const LINK_VERSION: u32 = 1;
@@ -481,10 +481,10 @@ pub fn parse_report_file(bytes: &[u8]) -> Result<SharedReport, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::columns::{Column, Sort};
-    use crate::view_state::{SessionKey, Tab};
-    use crate::zone::Zone;
     use logonscope_core::report::Session;
+    use logonscope_view::columns::{Column, Sort};
+    use logonscope_view::view_state::{SessionKey, Tab};
+    use logonscope_view::zone::Zone;
 
     fn as_json(report: &Report) -> String {
         serde_json::to_string(report).unwrap()
