@@ -655,10 +655,16 @@ fn table_row(state: AppState, range: Memo<(usize, usize)>, place: usize) -> impl
             };
             let badge =
                 move || content.with(|row| row.as_ref().is_some_and(|row| row.cells[at].badge));
+            let class = move || {
+                content.with(|row| {
+                    row.as_ref()
+                        .map_or("sessions-cell", |row| row.cells[at].class)
+                })
+            };
             view! {
                 <div
                     role="cell"
-                    class=move || part(|cell| cell.class.to_string())
+                    class=class
                     data-column=column.key()
                     title=move || part(|cell| cell.title.clone()).filter(|title| !title.is_empty())
                 >
