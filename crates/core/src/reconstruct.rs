@@ -236,8 +236,9 @@ fn logon_id_value(session: &Session) -> u64 {
 struct ComputerReplay {
     computer: Text,
     sessions: Vec<Session>,
-    /// Open sessions: logon id -> index in `sessions`.
-    open: HashMap<u64, usize>,
+    /// Open sessions: logon id -> index in `sessions`. (Looked up for every event: foldhash,
+    /// seeded, is several times cheaper than the standard hasher on a number.)
+    open: HashMap<u64, usize, foldhash::quality::RandomState>,
 }
 
 impl ComputerReplay {
@@ -524,13 +525,18 @@ fn same_sid(a: &Option<Text>, b: &Option<Text>) -> bool {
 /// same few on every session and failure, each made once and shared.
 #[derive(Default)]
 struct DerivedTexts {
-    logon_types: HashMap<u32, Text>,
+    logon_types: HashMap<u32, Text, foldhash::quality::RandomState>,
     /// By the code as logged (a log may hold any text there: the map is bounded).
-    codes: HashMap<Text, Text>,
+    codes: HashMap<Text, Text, foldhash::quality::RandomState>,
+    /// Status codes as text, and the reason of each (status, sub-status): formatted once, not
+    /// for every failure (any number may be logged: these maps are bounded too).
+    statuses: HashMap<u32, Text, foldhash::quality::RandomState>,
+    reasons: HashMap<(Option<u32>, Option<u32>), Option<Text>, foldhash::quality::RandomState>,
     texts: Interner,
 }
 
-/// How many distinct `%%` codes [`DerivedTexts`] remembers before it starts afresh.
+/// How many distinct `%%` codes (and status codes, and reasons) [`DerivedTexts`] remembers
+/// before it starts afresh.
 const CODES_LIMIT: usize = 1 << 12;
 
 impl DerivedTexts {
@@ -553,8 +559,28 @@ impl DerivedTexts {
         text
     }
 
-    fn shared(&mut self, text: String) -> Text {
-        self.texts.intern(&text)
+    fn status(&mut self, status: u32) -> Text {
+        if let Some(text) = self.statuses.get(&status) {
+            return text.clone();
+        }
+        if self.statuses.len() >= CODES_LIMIT {
+            self.statuses.clear();
+        }
+        let text = self.texts.intern(&format_status(status));
+        self.statuses.insert(status, text.clone());
+        text
+    }
+
+    fn reason(&mut self, status: Option<u32>, sub_status: Option<u32>) -> Option<Text> {
+        if let Some(text) = self.reasons.get(&(status, sub_status)) {
+            return text.clone();
+        }
+        if self.reasons.len() >= CODES_LIMIT {
+            self.reasons.clear();
+        }
+        let text = failure_reason(status, sub_status).map(|reason| self.texts.intern(&reason));
+        self.reasons.insert((status, sub_status), text.clone());
+        text
     }
 }
 
@@ -573,9 +599,9 @@ fn failure_of(
         user_sid: f.user_sid,
         logon_type: f.logon_type,
         logon_type_name: f.logon_type.map(|t| texts.logon_type_name(t)),
-        status: f.status.map(|s| texts.shared(format_status(s))),
-        sub_status: f.sub_status.map(|s| texts.shared(format_status(s))),
-        reason: failure_reason(f.status, f.sub_status).map(|reason| texts.shared(reason)),
+        status: f.status.map(|s| texts.status(s)),
+        sub_status: f.sub_status.map(|s| texts.status(s)),
+        reason: texts.reason(f.status, f.sub_status),
         failure_reason: f.failure_reason.as_ref().map(|code| texts.code_text(code)),
         source_ip: f.source_ip,
         source_port: f.source_port,

@@ -383,7 +383,7 @@ pub struct SessionIndexBuilder<'a> {
     done: usize,
     /// Profiles by value, and by shared copies (with a fixed hasher: addresses do not come
     /// from the log).
-    ids: HashMap<ProfileKey<'a>, u32>,
+    ids: HashMap<ProfileKey<'a>, u32, foldhash::quality::RandomState>,
     ids_by_copies: HashMap<SharedProfileKey, u32, foldhash::fast::FixedState>,
     /// Neighbours (same computer, close in time) often share a profile: comparing with the
     /// previous session first skips the hash.

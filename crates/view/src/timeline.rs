@@ -252,8 +252,9 @@ pub fn layout(report: &Report, visible: &[u32], by: LaneBy) -> TimelineLayout {
         first: Timestamp,
     }
     let mut groups: Vec<Group> = Vec::new();
-    let mut by_key: HashMap<String, u32> = HashMap::new();
-    let mut exact: HashMap<Identity, u32> = HashMap::new();
+    // (Looked up for every session: foldhash, seeded, is cheaper than the standard hasher.)
+    let mut by_key: HashMap<String, u32, foldhash::quality::RandomState> = HashMap::default();
+    let mut exact: HashMap<Identity, u32, foldhash::quality::RandomState> = HashMap::default();
     let mut bars: Vec<Bar> = Vec::with_capacity(visible.len());
 
     for &index in visible {
@@ -545,7 +546,7 @@ impl TimelineLayout {
 fn reboots(
     report: &Report,
     bars: &[Bar],
-    lane_keys: &HashMap<String, u32>,
+    lane_keys: &HashMap<String, u32, foldhash::quality::RandomState>,
     by: LaneBy,
 ) -> Vec<Marker> {
     // Computer names compare without regard to case, as lanes do.

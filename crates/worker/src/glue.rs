@@ -26,7 +26,10 @@ pub fn start() {
     on_message.forget();
     post(&scope, &FromWorker::Ready, None);
     // Requests that come meanwhile wait in the worker's queue.
-    warm_up();
+    let warmed = warm_up();
+    if warmed.bulk.is_some() {
+        post(&scope, &FromWorker::WarmedUp, warmed.bulk);
+    }
 }
 
 fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {

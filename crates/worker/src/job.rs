@@ -6,8 +6,10 @@ use logonscope_core::protocol::encode_scans;
 use logonscope_core::scan::{CHUNK_SIZE, ChunkReader, ChunkScan, FILE_HEADER_SIZE, chunk_offset};
 use logonscope_synth::{SynthOptions, log_in_memory};
 
-/// Chunks per batch: 1 MiB of log, a fraction of a second of work.
-pub const BATCH_CHUNKS: usize = 16;
+/// Chunks per batch: 4 MiB of log (one read), a fraction of a second of work. Each batch is a
+/// message that the page takes in on its own thread, which the workers share on a small
+/// machine: fewer, larger ones cost it less.
+pub const BATCH_CHUNKS: usize = 64;
 
 /// Chunks per read of the file: 4 MiB. Each read of a `Blob` is a round trip to the
 /// browser's file machinery, which costs more than its bytes at 1 MiB a read (and no less
@@ -88,32 +90,56 @@ pub fn scan_range(
     Ok(())
 }
 
-/// Sessions of the small synthetic log that a worker reads when it starts (about 700 KB).
+/// Sessions of the small synthetic log that a worker reads when it starts (about 700 KB: one
+/// batch).
 const WARM_UP_SESSIONS: u64 = 200;
 
-/// Reads a small synthetic log as a file is read, its results encoded and dropped; gives the
-/// records read.
+/// Times the worker reads that log.
+const WARM_UP_PASSES: usize = 3;
+
+/// What a worker's warm-up read: the records of one pass, and the batch of scans it made, as
+/// sent to the page ([`encode_scans`]), so that the page can warm its own code up on it.
+#[derive(Debug, Default)]
+pub struct WarmUp {
+    pub records: u64,
+    pub bulk: Option<Vec<u8>>,
+}
+
+/// Reads a small synthetic log as a file is read, a few times, and gives what a pass read.
 ///
 /// A WebAssembly engine first compiles a module quickly, and optimises a function only once it
-/// has run for a while (V8's dynamic tiering): without this, much of the first file an analyst
-/// drops would be read by unoptimised code (a first load took a third longer than the next).
-pub fn warm_up() -> u64 {
+/// has run for a while (V8's dynamic tiering), in the background and for its next call: without
+/// this, much of the first file an analyst drops would be read by unoptimised code while the
+/// optimising compiler took a core from the workers (a first load took a third longer than the
+/// next).
+pub fn warm_up() -> WarmUp {
     let options = SynthOptions {
         sessions: WARM_UP_SESSIONS,
         computers: 2,
         seed: 1,
     };
     let Ok((bytes, _)) = log_in_memory("warm-up.evtx", &options) else {
-        return 0;
+        return WarmUp::default();
     };
     let chunks = bytes.get(FILE_HEADER_SIZE as usize..).unwrap_or_default();
-    let mut records = 0;
-    scan_piece(&mut ChunkReader::default(), 0, chunks, &mut |batch| {
-        records += batch.records;
-        // (Encoding is part of the work to warm up; its bytes are not needed.)
-        let _ = encode_scans(&batch.scans);
-    });
-    records
+    let mut warm_up = WarmUp::default();
+    for pass in 0..WARM_UP_PASSES {
+        let mut records = 0;
+        let mut bulk = None;
+        // (A reader of its own each time: templates are read anew, as in a new file.)
+        scan_piece(&mut ChunkReader::default(), 0, chunks, &mut |batch| {
+            records += batch.records;
+            // (Encoding is part of the work to warm up.)
+            let encoded = encode_scans(&batch.scans).ok();
+            if bulk.is_none() {
+                bulk = encoded;
+            }
+        });
+        if pass == 0 {
+            warm_up = WarmUp { records, bulk };
+        }
+    }
+    warm_up
 }
 
 #[cfg(test)]
@@ -159,10 +185,18 @@ mod tests {
 
     #[test]
     fn the_warm_up_reads_a_log() {
-        // Deterministic: the same small log every time, every record of it read.
-        let records = warm_up();
-        assert!(records > 500, "{records} records");
-        assert_eq!(warm_up(), records);
+        // Deterministic: the same small log every time, every record of it read, in one
+        // batch that decodes into its chunks' scans.
+        let first = warm_up();
+        assert!(first.records > 500, "{} records", first.records);
+        let again = warm_up();
+        assert_eq!(again.records, first.records);
+        assert_eq!(again.bulk, first.bulk);
+        let bulk = first.bulk.expect("the warm-up's batch");
+        let scans = decode_scans(&bulk, &mut Interner::default()).unwrap();
+        assert!(scans.len() > 1 && scans.len() <= BATCH_CHUNKS);
+        let records: u64 = scans.iter().map(|scan| scan.records).sum();
+        assert_eq!(records, first.records, "one batch holds the whole log");
     }
 
     #[test]
@@ -229,7 +263,7 @@ mod tests {
             [0, 64, 128].map(|first| (chunk_offset(first), READ_CHUNKS * CHUNK_SIZE))
         );
         assert_eq!(
-            batches, 8,
+            batches, 2,
             "the batches of the two reads before the error (chunks 0 to 127) were sent"
         );
     }

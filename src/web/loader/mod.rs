@@ -9,6 +9,7 @@
 //! the core's job.
 
 mod settle;
+mod warm;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -42,6 +43,11 @@ const WORKER_SCRIPT: &str = "logonscope-worker_loader.js";
 /// (ms): each time, every file read so far is analysed again.
 const PARTIAL_EVERY_MS: f64 = 2_000.0;
 
+/// The progress of the files being read is shown at most this often (ms). Each showing costs
+/// the page's thread a render and a layout; done for every batch of every worker, that thread
+/// took as much of a two-core machine as a worker did, and the workers read slower for it.
+const PROGRESS_EVERY_MS: f64 = 200.0;
+
 thread_local! {
     /// The page's one loader. Workers and files are not `Send`, so they live here rather than
     /// in signals; components reach them through the functions of this module.
@@ -63,6 +69,8 @@ struct Loader {
     files: Vec<File>,
     raw: Option<RawRequest>,
     next_request: u32,
+    /// The page has warmed its code up on a worker's warm-up scans (or begun to).
+    page_warmed: bool,
 }
 
 /// One worker and what it is doing.
@@ -101,6 +109,39 @@ struct Load {
     settling: bool,
     /// How many files were read when their sessions were last shown.
     partial_files: usize,
+    /// What the workers read since the progress was last shown, by file.
+    unshown: Vec<Unshown>,
+    /// When the progress was last shown (`performance.now()`).
+    last_progress: f64,
+}
+
+/// Progress of one file not shown yet ([`PROGRESS_EVERY_MS`]).
+#[derive(Clone, Copy, Default)]
+struct Unshown {
+    bytes: u64,
+    records: u64,
+    chunks: u64,
+}
+
+impl Load {
+    /// Shows the progress the workers made since it was last shown.
+    fn show_progress(&mut self, state: AppState) {
+        self.last_progress = now();
+        if self.unshown.iter().all(|u| u.chunks == 0) {
+            return;
+        }
+        let unshown = std::mem::replace(
+            &mut self.unshown,
+            vec![Unshown::default(); self.files.len()],
+        );
+        state.load.update(|load| {
+            for (progress, made) in load.files.iter_mut().zip(unshown) {
+                progress.bytes_done += made.bytes;
+                progress.records += made.records;
+                progress.chunks_done += made.chunks;
+            }
+        });
+    }
 }
 
 /// A range of chunks given to a worker, and how many of them came back.
@@ -191,6 +232,8 @@ pub fn load_files(state: AppState, files: Vec<File>) {
             last_partial: f64::NEG_INFINITY,
             settling: false,
             partial_files: 0,
+            unshown: vec![Unshown::default(); files.len()],
+            last_progress: f64::NEG_INFINITY,
         });
         loader.load_id
     });
@@ -603,14 +646,16 @@ impl Loader {
                     }
                     None => loading.failures.push("a worker sent no scan".to_string()),
                 }
+                if let Some(made) = load.unshown.get_mut(file as usize) {
+                    made.bytes += bytes;
+                    made.records += records;
+                    made.chunks += chunks;
+                }
+                let complete = loading.chunks_left == 0;
                 load.merge_millis += now() - began;
-                state.load.update(|load| {
-                    if let Some(progress) = load.files.get_mut(file as usize) {
-                        progress.bytes_done += bytes;
-                        progress.records += records;
-                        progress.chunks_done += chunks;
-                    }
-                });
+                if complete || now() - load.last_progress >= PROGRESS_EVERY_MS {
+                    load.show_progress(state);
+                }
                 self.settle_soon();
             }
             FromWorker::Done { job } | FromWorker::Failed { job, .. } => {
@@ -638,6 +683,7 @@ impl Loader {
                 records,
                 message,
             } => self.rendered(state, request, records, message),
+            FromWorker::WarmedUp => self.warmed_worker(bulk),
             FromWorker::DemoLog { name } => {
                 if !std::mem::take(&mut self.demo_pending) {
                     return;

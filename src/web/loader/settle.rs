@@ -213,6 +213,9 @@ impl Loader {
         }
         let mut scanned = loading.scan.take()?.finish();
         load.merge_millis += now() - began;
+        // (What was read of it counts in its records once it is done.)
+        load.show_progress(state);
+        let loading = load.files.get_mut(index)?;
         scanned.summary.errors.append(&mut loading.failures);
         let errors = scanned.summary.errors.clone();
         loading.scanned = Some(scanned);
@@ -269,7 +272,7 @@ async fn settle(load_id: u32) {
 
 /// Analyses `files` a slice at a time; `None` if the load was replaced or cancelled meanwhile.
 /// With `progress`, the load's message says how far it is.
-async fn analyse(
+pub(super) async fn analyse(
     load_id: u32,
     state: AppState,
     files: Vec<ScannedFile>,
@@ -373,7 +376,7 @@ async fn complete(load_id: u32, finished: Finished) {
 
 /// Resolves in a task of its own, right after the tasks already queued (a posted message,
 /// which unlike a zero timeout is not held back when such waits follow one another).
-async fn next_task() {
+pub(super) async fn next_task() {
     let Ok(channel) = MessageChannel::new() else {
         return;
     };

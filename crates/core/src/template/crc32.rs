@@ -1,0 +1,117 @@
+//! The CRC-32 of a chunk's checksums (IEEE, as `evtx` computes them with `crc32fast`), fast in
+//! WebAssembly.
+//!
+//! Natively `crc32fast` uses the CPU's carry-less multiply and costs next to nothing. In
+//! WebAssembly it falls back to tables read a byte at a time, and checking every chunk took a
+//! fifth of a browser worker's scan. [`checksum_by_words`] reads the same 16 tables a 32-bit
+//! word at a time, a third fewer memory reads per byte, and was measured 1.45 times faster in
+//! V8 (node 20, 64 KB buffers: 1,270-1,330 MB/s against 870-940 MB/s). So the browser uses it;
+//! native builds keep `crc32fast`.
+
+/// The CRC-32 (IEEE) of `data`, as `evtx::checksum_ieee` gives it.
+pub fn checksum(data: &[u8]) -> u32 {
+    if cfg!(target_arch = "wasm32") {
+        checksum_by_words(data)
+    } else {
+        evtx::checksum_ieee(data)
+    }
+}
+
+/// The reflected IEEE polynomial.
+const POLYNOMIAL: u32 = 0xEDB8_8320;
+
+/// `TABLES[n][b]`: the CRC of byte `b` followed by `n` zero bytes (slicing by 16).
+static TABLES: [[u32; 256]; 16] = tables();
+
+const fn tables() -> [[u32; 256]; 16] {
+    let mut tables = [[0u32; 256]; 16];
+    let mut byte = 0;
+    while byte < 256 {
+        let mut crc = byte as u32;
+        let mut bit = 0;
+        while bit < 8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ POLYNOMIAL
+            } else {
+                crc >> 1
+            };
+            bit += 1;
+        }
+        tables[0][byte] = crc;
+        byte += 1;
+    }
+    let mut n = 1;
+    while n < 16 {
+        let mut byte = 0;
+        while byte < 256 {
+            let before = tables[n - 1][byte];
+            tables[n][byte] = (before >> 8) ^ tables[0][(before & 0xff) as usize];
+            byte += 1;
+        }
+        n += 1;
+    }
+    tables
+}
+
+/// The CRC-32 (IEEE) of `data`, 16 bytes a step, read as four little-endian words.
+pub fn checksum_by_words(data: &[u8]) -> u32 {
+    let t = &TABLES;
+    let byte = |word: u32, shift: u32| ((word >> shift) & 0xff) as usize;
+    let mut crc = !0u32;
+    let mut blocks = data.chunks_exact(16);
+    for block in &mut blocks {
+        let word = |at: usize| {
+            u32::from_le_bytes([block[at], block[at + 1], block[at + 2], block[at + 3]])
+        };
+        let (w0, w1, w2, w3) = (word(0) ^ crc, word(4), word(8), word(12));
+        crc = t[15][byte(w0, 0)]
+            ^ t[14][byte(w0, 8)]
+            ^ t[13][byte(w0, 16)]
+            ^ t[12][byte(w0, 24)]
+            ^ t[11][byte(w1, 0)]
+            ^ t[10][byte(w1, 8)]
+            ^ t[9][byte(w1, 16)]
+            ^ t[8][byte(w1, 24)]
+            ^ t[7][byte(w2, 0)]
+            ^ t[6][byte(w2, 8)]
+            ^ t[5][byte(w2, 16)]
+            ^ t[4][byte(w2, 24)]
+            ^ t[3][byte(w3, 0)]
+            ^ t[2][byte(w3, 8)]
+            ^ t[1][byte(w3, 16)]
+            ^ t[0][byte(w3, 24)];
+    }
+    for &b in blocks.remainder() {
+        crc = (crc >> 8) ^ t[0][((crc as u8) ^ b) as usize];
+    }
+    !crc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_give_the_crc_of_evtx() {
+        // Every length around the 16-byte steps, and a whole chunk's records, of bytes that
+        // are not all alike.
+        let mut state = 0x1234_5678u32;
+        let data: Vec<u8> = (0..65_536)
+            .map(|_| {
+                state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                (state >> 16) as u8
+            })
+            .collect();
+        for length in (0..70).chain([511, 512, 513, 65_024, 65_535, 65_536]) {
+            let part = &data[..length];
+            assert_eq!(
+                checksum_by_words(part),
+                evtx::checksum_ieee(part),
+                "{length} bytes"
+            );
+            assert_eq!(checksum(part), evtx::checksum_ieee(part));
+        }
+        // The check value of the CRC-32 (IEEE).
+        assert_eq!(checksum_by_words(b"123456789"), 0xCBF4_3926);
+    }
+}
