@@ -173,9 +173,17 @@ pub const TICK_SPACING_PX: f64 = 100.0;
 
 const UNIX_EPOCH_TICKS: i128 = 116_444_736_000_000_000;
 
-/// Unix seconds of a timestamp.
+/// Unix seconds of a timestamp. (The difference is taken in `u64` either way round: the same
+/// number as in `i128`, and so the same `f64`, without 128-bit arithmetic, which WebAssembly
+/// emulates, for every bar placed.)
 pub fn unix_seconds(time: Timestamp) -> f64 {
-    (i128::from(time.0) - UNIX_EPOCH_TICKS) as f64 / TICKS_PER_SECOND as f64
+    const EPOCH: u64 = UNIX_EPOCH_TICKS as u64;
+    let ticks = if time.0 >= EPOCH {
+        (time.0 - EPOCH) as f64
+    } else {
+        -((EPOCH - time.0) as f64)
+    };
+    ticks / TICKS_PER_SECOND as f64
 }
 
 /// The timestamp of unix seconds, rounded to the nearest tick and clamped to what a
@@ -1220,6 +1228,27 @@ fn for_each_visible(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn unix_seconds_are_those_of_exact_arithmetic() {
+        for ticks in [
+            0,
+            1,
+            UNIX_EPOCH_TICKS as u64 - 1,
+            UNIX_EPOCH_TICKS as u64,
+            UNIX_EPOCH_TICKS as u64 + 1,
+            134_000_000_000_000_123,
+            u64::MAX / 3,
+            u64::MAX,
+        ] {
+            let exact = (i128::from(ticks) - UNIX_EPOCH_TICKS) as f64 / TICKS_PER_SECOND as f64;
+            assert_eq!(
+                unix_seconds(Timestamp(ticks)).to_bits(),
+                exact.to_bits(),
+                "{ticks}"
+            );
+        }
+    }
+
     use super::*;
 
     fn at(iso: &str) -> Timestamp {
