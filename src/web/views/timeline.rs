@@ -106,6 +106,10 @@ pub fn TimelineView() -> impl IntoView {
     let pending = StoredValue::new(None::<Viewport>);
     // When the view was last moved (`performance.now()`): it rests once that is long enough ago.
     let last_move = StoredValue::new(f64::NEG_INFINITY);
+    // Where the plot starts on the screen, for the wheel's zoom anchor: measured with its size
+    // and whenever the pointer comes in, not on every wheel event (reading it then forces a
+    // layout of the bars the frame before changed).
+    let plot_left = StoredValue::new(0.0_f64);
     let drag = StoredValue::new(None::<Drag>);
     let suppress_click = StoredValue::new(false);
     let root_ref = NodeRef::<Div>::new();
@@ -152,7 +156,9 @@ pub fn TimelineView() -> impl IntoView {
     // resize, detail panel opening, tab shown).
     let measure = move || {
         if let Some(plot) = plot_ref.get_untracked() {
-            let w = plot.get_bounding_client_rect().width();
+            let rect = plot.get_bounding_client_rect();
+            plot_left.set_value(rect.left());
+            let w = rect.width();
             if w > 0.0 && (w - width.get_untracked()).abs() > 0.5 {
                 width.set(w);
             }
@@ -301,9 +307,7 @@ pub fn TimelineView() -> impl IntoView {
         } else if dx.abs() > dy.abs() {
             pan_by(-dx);
         } else if dy != 0.0 {
-            let left = plot_ref
-                .get_untracked()
-                .map_or(0.0, |plot| plot.get_bounding_client_rect().left());
+            let left = plot_left.get_value();
             zoom_at((-dy * 0.0015).exp(), f64::from(event.client_x()) - left);
         }
     };
@@ -880,6 +884,7 @@ pub fn TimelineView() -> impl IntoView {
                         on:mousedown=on_mousedown
                         on:click=on_click
                         on:mouseover=on_mouseover
+                        on:mouseenter=move |_| measure()
                         on:wheel=on_wheel
                     >
                         <svg
