@@ -1,15 +1,16 @@
 //! Warming the page's own WebAssembly up before the first load.
 //!
-//! V8 first runs WebAssembly in code compiled quickly, and optimises a function only once it has
-//! run a while: in the background, on a core the workers would otherwise have, and for the
+//! V8 first runs WebAssembly in code compiled quickly, and optimises a function only once it
+//! has run a while: in the background, on a core the workers would otherwise have, and for the
 //! function's next call (a running function is not replaced). So on a first load the merge,
 //! the analysis, the index and the first sort ran in the quick code, slower, while the
 //! optimising compiler competed with the workers: a trace of a 100 MB load showed 0.6 s (wall
-//! time, on background threads) of optimising compiles in it. Each worker warms up on a small synthetic log when it starts
-//! and sends the page what it read ([`FromWorker::WarmedUp`]); the page runs that through
-//! the steps of a load a few times (a slice at a time, and only while nothing is loading),
-//! and through the sorts, filters and timeline layouts that the views run on a report.
-//! What it makes is dropped.
+//! time, on background threads) of optimising compiles in it. Each worker warms up on a small
+//! synthetic log when it starts and sends the page what it read ([`FromWorker::WarmedUp`]);
+//! the page runs that through the steps of a load a few times (a slice at a time, and only
+//! while nothing is loading), and through the sorts, filters and timeline layouts that the
+//! views run on a report. What it makes is dropped. (In alternating runs on a 100 MB log, the
+//! page's load time went from 0.98-1.13 s to 0.83-0.91 s with it.)
 
 use logonscope_core::report::Report;
 use logonscope_core::scan::FileLayout;
