@@ -8,6 +8,7 @@
 
 pub mod analysis;
 pub mod catalog;
+pub mod crc32;
 pub mod decode;
 pub mod event;
 pub mod export;

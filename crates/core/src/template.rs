@@ -22,7 +22,6 @@ use crate::scan::CHUNK_SIZE;
 use crate::text::{Form, Interner, Text};
 use crate::time::Timestamp;
 
-mod crc32;
 mod known;
 pub use known::KnownTemplates;
 use known::{NameRef, NameTarget};
@@ -178,11 +177,11 @@ fn checksums_match(data: &[u8], header: &EvtxChunkHeader) -> bool {
     let mut header_bytes = [0u8; 120 + 384];
     header_bytes[..120].copy_from_slice(&data[..120]);
     header_bytes[120..].copy_from_slice(&data[128..512]);
-    if crc32::checksum(&header_bytes) != header.header_chunk_checksum {
+    if crate::crc32::checksum(&header_bytes) != header.header_chunk_checksum {
         return false;
     }
     data.get(RECORDS_START..header.free_space_offset as usize)
-        .is_some_and(|records| crc32::checksum(records) == header.events_checksum)
+        .is_some_and(|records| crate::crc32::checksum(records) == header.events_checksum)
 }
 
 /// Where the named values of a record are, when they are a nested template instance (as

@@ -5,7 +5,7 @@
 //! bounds the writer's memory.
 
 use super::binxml::{STRING_BUCKETS, TEMPLATE_BUCKETS, Tables};
-use super::crc32;
+use logonscope_core::crc32;
 
 /// The size of a chunk.
 pub(crate) const CHUNK_SIZE: usize = 0x1_0000;

@@ -39,10 +39,11 @@
 
 mod binxml;
 mod chunk;
-mod crc32;
 mod values;
 
 use std::io::{self, Seek, SeekFrom, Write};
+
+use logonscope_core::crc32;
 
 use binxml::{EncodeError, build_shape, encode_record};
 pub use chunk::reseal as reseal_chunk;
