@@ -18,6 +18,9 @@ use crate::report::{
 use crate::text::{Interner, Text};
 use crate::time::Timestamp;
 
+mod order;
+use order::ReplayOrder;
+
 /// What the rules make of a set of events.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Reconstruction {
@@ -44,8 +47,9 @@ pub fn reconstruct(events: impl IntoIterator<Item = Event>) -> Reconstruction {
 /// the work. Stepping gives the same result however the work is cut.
 pub struct Reconstructor {
     events: Vec<Event>,
-    /// The events' indexes in replay order, once known.
+    /// The events' indexes in replay order, once known, and its making until then.
     order: Option<Vec<u32>>,
+    ordering: Option<ReplayOrder>,
     /// How many of `order` have been replayed.
     replayed: usize,
     replay: Option<ComputerReplay>,
@@ -63,6 +67,7 @@ impl Reconstructor {
         Reconstructor {
             events,
             order: None,
+            ordering: None,
             replayed: 0,
             replay: None,
             by_computer: Vec::new(),
@@ -83,13 +88,19 @@ impl Reconstructor {
         self.replayed
     }
 
-    /// Does the next share of the work, of about `events` events: ordering them (one step),
-    /// replaying them, freeing them, joining the computers' sessions (one computer a step).
+    /// Does the next share of the work, of about `events` events: ordering them, replaying
+    /// them, freeing them, joining the computers' sessions (one computer a step).
     /// Gives the result at the end, after which the reconstructor has nothing left to give.
     pub fn step(&mut self, events: usize) -> Option<Reconstruction> {
         let events = events.max(1);
         let Some(order) = self.order.as_ref() else {
-            self.order = Some(replay_order(&self.events));
+            let ordering = self
+                .ordering
+                .get_or_insert_with(|| ReplayOrder::new(self.events.len()));
+            if let Some(order) = ordering.step(&self.events, events) {
+                self.order = Some(order);
+                self.ordering = None;
+            }
             return None;
         };
         if self.replayed < order.len() {
@@ -151,80 +162,6 @@ impl Reconstructor {
         result.sessions = self.joined.take().unwrap_or_default();
         Some(result)
     }
-}
-
-/// The order in which the rules read `events`: by (computer, time, record id), ties in the
-/// order given (the first copy of a record wins), with the copies of a record read twice
-/// (overlapping exports of one log: the same computer, channel, record id, time and event
-/// id) left out. Indexes are sorted rather than the events themselves, which are large.
-fn replay_order(events: &[Event]) -> Vec<u32> {
-    // Each event's computer, numbered in the order first met. The events of one file share
-    // one copy of each name, so names are looked up by that copy's address first (a number,
-    // cheaper to hash than the name), and by the name when the address is new.
-    let mut numbers: HashMap<&str, u32> = HashMap::new();
-    let mut by_identity: HashMap<usize, u32, foldhash::quality::RandomState> = HashMap::default();
-    let mut names: Vec<&str> = Vec::new();
-    let mut computer_of: Vec<u32> = Vec::with_capacity(events.len());
-    for event in events {
-        let computer = &event.header.computer;
-        let number = *by_identity.entry(computer.identity()).or_insert_with(|| {
-            *numbers.entry(computer).or_insert_with(|| {
-                names.push(computer);
-                names.len() as u32 - 1
-            })
-        });
-        computer_of.push(number);
-    }
-    // Computers in order of name; each one's events placed together (in the order given),
-    // then sorted by (time, record id; the index makes every key distinct, so an unstable
-    // sort keeps ties in the order given).
-    let mut by_name: Vec<u32> = (0..names.len() as u32).collect();
-    by_name.sort_unstable_by_key(|&number| names[number as usize]);
-    let mut first_of = vec![0usize; names.len()];
-    let mut count = vec![0usize; names.len()];
-    for &number in &computer_of {
-        count[number as usize] += 1;
-    }
-    let mut next = 0;
-    for &number in &by_name {
-        first_of[number as usize] = next;
-        next += count[number as usize];
-    }
-    let mut keys: Vec<(Timestamp, u64, u32)> = vec![(Timestamp(0), 0, 0); events.len()];
-    let mut place = first_of.clone();
-    for (index, (event, &number)) in events.iter().zip(&computer_of).enumerate() {
-        let at = &mut place[number as usize];
-        // (A log holds far fewer than 2^32 events: a 4 GB file holds a few million.)
-        keys[*at] = (event.header.time, event.header.record_id, index as u32);
-        *at += 1;
-    }
-    let mut order: Vec<u32> = Vec::with_capacity(keys.len());
-    for &number in &by_name {
-        let start = first_of[number as usize];
-        let bucket = &mut keys[start..start + count[number as usize]];
-        bucket.sort_unstable();
-        // Copies of a record have equal (time, record id): only then are the events read.
-        let mut run_start = 0;
-        for (at, &(time, record_id, index)) in bucket.iter().enumerate() {
-            if at == 0 || (bucket[at - 1].0, bucket[at - 1].1) != (time, record_id) {
-                run_start = order.len();
-                order.push(index);
-                continue;
-            }
-            let Some(event) = events.get(index as usize) else {
-                continue;
-            };
-            let h = &event.header;
-            let copy = order[run_start..].iter().any(|&kept| {
-                let k = &events[kept as usize].header;
-                k.channel == h.channel && k.event_id == h.event_id
-            });
-            if !copy {
-                order.push(index);
-            }
-        }
-    }
-    order
 }
 
 /// Sessions sort by the logon id's value, not its text (`0x10` after `0x9`).
