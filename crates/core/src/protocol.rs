@@ -70,9 +70,10 @@ pub enum FromWorker {
     },
     /// The demo log's bytes are in the bulk buffer.
     DemoLog { name: String },
-    /// The worker has warmed up on a small synthetic log; the bulk buffer holds its scans, as
-    /// one batch of `Scanned` holds them, for the page to warm its own code up on.
-    WarmedUp,
+    /// The worker has warmed up on a small synthetic log of `chunks` chunks; the bulk buffer
+    /// holds their scans, as one batch of `Scanned` holds them, for the page to warm its own
+    /// code up on.
+    WarmedUp { chunks: u64 },
 }
 
 /// The bulk form of a batch of chunk scans: postcard, a compact binary serde format (JSON

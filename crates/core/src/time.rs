@@ -45,10 +45,7 @@ impl Timestamp {
 
     /// Seconds from `self` to `later`, negative when `later` is earlier.
     pub fn seconds_until(self, later: Timestamp) -> f64 {
-        let ticks = later.0 as i128 - self.0 as i128;
-        let whole = (ticks / TICKS_PER_SECOND as i128) as f64;
-        let fraction = (ticks % TICKS_PER_SECOND as i128) as f64 / TICKS_PER_SECOND as f64;
-        whole + fraction
+        seconds_of_ticks(later.0 as i128 - self.0 as i128)
     }
 
     /// Parses ISO-8601 UTC as renderers write it: `2016-07-08T18:12:51.6816408Z`, with any
@@ -195,6 +192,14 @@ pub fn clock_duration(seconds: f64) -> String {
     } else {
         clock
     }
+}
+
+/// The seconds of a span of `ticks` (100 ns), as session durations are given: whole seconds
+/// and the fraction added, so that a span of whole seconds is exact.
+pub fn seconds_of_ticks(ticks: i128) -> f64 {
+    let whole = (ticks / TICKS_PER_SECOND as i128) as f64;
+    let fraction = (ticks % TICKS_PER_SECOND as i128) as f64 / TICKS_PER_SECOND as f64;
+    whole + fraction
 }
 
 #[cfg(test)]

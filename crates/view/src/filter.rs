@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use logonscope_core::catalog;
 use logonscope_core::report::{EndReason, Session};
 use logonscope_core::text::Text;
-use logonscope_core::time::Timestamp;
+use logonscope_core::time::{TICKS_PER_SECOND, Timestamp, seconds_of_ticks};
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::is_system_account;
@@ -353,16 +353,14 @@ pub(crate) mod flags {
 /// fraction of a tick from a crafted link are not one). Ticks spanning weeks differ in their
 /// low 45 bits or so, where [`ordered_bits`] differ in 62: the sort makes one pass less.
 fn tick_key(seconds: f64) -> Option<u64> {
-    const TICKS_PER_SECOND: i64 = 10_000_000;
     let scaled = (seconds * TICKS_PER_SECOND as f64).round();
     // (Beyond 2^62 ticks, some 14,000 years, a key could saturate; such values stay bits.)
     if scaled.is_nan() || scaled.abs() >= (1u64 << 62) as f64 {
         return None;
     }
     let ticks = scaled as i64;
-    let whole = (ticks / TICKS_PER_SECOND) as f64;
-    let fraction = (ticks % TICKS_PER_SECOND) as f64 / TICKS_PER_SECOND as f64;
-    ((whole + fraction).to_bits() == seconds.to_bits()).then_some((ticks as u64) ^ (1 << 63))
+    let exact = seconds_of_ticks(i128::from(ticks)).to_bits() == seconds.to_bits();
+    exact.then_some((ticks as u64) ^ (1 << 63))
 }
 
 /// A duration's bits as an integer of the same order (negative numbers below positive ones).
@@ -780,8 +778,8 @@ pub struct FilterChoices {
 impl FilterChoices {
     pub fn of(sessions: &[Session]) -> FilterChoices {
         // The logon types Windows uses are small numbers: counted in an array, and any other
-        // (a log may hold anything) in a map. (A map for every session took tens of
-        // milliseconds of the first drawing of a million sessions.)
+        // (a log may hold anything) in a map, rather than a map lookup for every session of
+        // the first drawing of a report.
         let mut usual = [0usize; 16];
         let mut types = std::collections::BTreeMap::<u32, usize>::new();
         let mut reasons = [0usize; EndReason::ALL.len()];

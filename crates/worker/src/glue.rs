@@ -28,7 +28,8 @@ pub fn start() {
     // Requests that come meanwhile wait in the worker's queue.
     let warmed = warm_up();
     if warmed.bulk.is_some() {
-        post(&scope, &FromWorker::WarmedUp, warmed.bulk);
+        let chunks = warmed.chunks;
+        post(&scope, &FromWorker::WarmedUp { chunks }, warmed.bulk);
     }
 }
 

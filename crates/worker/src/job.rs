@@ -102,6 +102,7 @@ const WARM_UP_PASSES: usize = 3;
 #[derive(Debug, Default)]
 pub struct WarmUp {
     pub records: u64,
+    pub chunks: u64,
     pub bulk: Option<Vec<u8>>,
 }
 
@@ -124,11 +125,12 @@ pub fn warm_up() -> WarmUp {
     let chunks = bytes.get(FILE_HEADER_SIZE as usize..).unwrap_or_default();
     let mut warm_up = WarmUp::default();
     for pass in 0..WARM_UP_PASSES {
-        let mut records = 0;
+        let (mut records, mut scanned) = (0, 0);
         let mut bulk = None;
         // (A reader of its own each time: templates are read anew, as in a new file.)
         scan_piece(&mut ChunkReader::default(), 0, chunks, &mut |batch| {
             records += batch.records;
+            scanned += batch.scans.len() as u64;
             // (Encoding is part of the work to warm up.)
             let encoded = encode_scans(&batch.scans).ok();
             if bulk.is_none() {
@@ -136,7 +138,11 @@ pub fn warm_up() -> WarmUp {
             }
         });
         if pass == 0 {
-            warm_up = WarmUp { records, bulk };
+            warm_up = WarmUp {
+                records,
+                chunks: scanned,
+                bulk,
+            };
         }
     }
     warm_up
@@ -195,6 +201,7 @@ mod tests {
         let bulk = first.bulk.expect("the warm-up's batch");
         let scans = decode_scans(&bulk, &mut Interner::default()).unwrap();
         assert!(scans.len() > 1 && scans.len() <= BATCH_CHUNKS);
+        assert_eq!(scans.len() as u64, first.chunks);
         let records: u64 = scans.iter().map(|scan| scan.records).sum();
         assert_eq!(records, first.records, "one batch holds the whole log");
     }

@@ -31,6 +31,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{File, MessageEvent, Worker};
 
+use super::clock::now_ms;
 use super::share;
 use super::state::{
     Analysis, AppState, FileProgress, LoadState, LoadStats, Phase, RawView, Source,
@@ -126,7 +127,7 @@ struct Unshown {
 impl Load {
     /// Shows the progress the workers made since it was last shown.
     fn show_progress(&mut self, state: AppState) {
-        self.last_progress = now();
+        self.last_progress = now_ms();
         if self.unshown.iter().all(|u| u.chunks == 0) {
             return;
         }
@@ -223,7 +224,7 @@ pub fn load_files(state: AppState, files: Vec<File>) {
             next_job: 0,
             locator: RecordLocator::default(),
             headers_pending: files.len(),
-            started: now(),
+            started: now_ms(),
             worker_memory: Vec::new(),
             texts: Interner::default(),
             worker_read_millis: 0.0,
@@ -617,7 +618,7 @@ impl Loader {
                 read_millis,
                 scan_millis,
             } => {
-                let began = now();
+                let began = now_ms();
                 let Some(load) = self.load.as_mut() else {
                     return;
                 };
@@ -652,8 +653,8 @@ impl Loader {
                     made.chunks += chunks;
                 }
                 let complete = loading.chunks_left == 0;
-                load.merge_millis += now() - began;
-                if complete || now() - load.last_progress >= PROGRESS_EVERY_MS {
+                load.merge_millis += now_ms() - began;
+                if complete || now_ms() - load.last_progress >= PROGRESS_EVERY_MS {
                     load.show_progress(state);
                 }
                 self.settle_soon();
@@ -683,7 +684,7 @@ impl Loader {
                 records,
                 message,
             } => self.rendered(state, request, records, message),
-            FromWorker::WarmedUp => self.warmed_worker(bulk),
+            FromWorker::WarmedUp { chunks } => self.warmed_worker(chunks, bulk),
             FromWorker::DemoLog { name } => {
                 if !std::mem::take(&mut self.demo_pending) {
                     return;
@@ -762,13 +763,6 @@ impl Loader {
             message: (!raw.messages.is_empty()).then(|| raw.messages.join("; ")),
         });
     }
-}
-
-/// Milliseconds since the page started (`performance.now()`).
-fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
 }
 
 /// The page's own wasm memory, in bytes.

@@ -71,7 +71,7 @@ impl Outcome {
                 bytes: files.iter().map(|f| f.summary.size).sum(),
                 records: files.iter().map(|f| f.summary.records).sum(),
                 millis: 0.0,
-                read_millis: now() - load.started,
+                read_millis: now_ms() - load.started,
                 worker_read_millis: load.worker_read_millis,
                 worker_scan_millis: load.worker_scan_millis,
                 merge_millis: load.merge_millis,
@@ -94,7 +94,7 @@ impl Outcome {
         } = self;
         let sessions = analysis.report.sessions.len();
         state.analysis.set(Some(Arc::new(analysis)));
-        stats.millis = now() - started;
+        stats.millis = now_ms() - started;
         stats.wasm_peak_bytes = wasm_memory_bytes() + stats.worker_wasm_bytes;
         state.load.update(|progress| {
             progress.stats = (!nothing_read).then_some(stats);
@@ -161,7 +161,7 @@ impl Loader {
                 outcome,
             }));
         }
-        if scanned > load.partial_files && now() - load.last_partial >= PARTIAL_EVERY_MS {
+        if scanned > load.partial_files && now_ms() - load.last_partial >= PARTIAL_EVERY_MS {
             load.partial_files = scanned;
             return Some(Work::Partial {
                 state,
@@ -185,7 +185,7 @@ impl Loader {
         }
         let state = self.state?;
         let load = self.load.as_mut()?;
-        let began = now();
+        let began = now_ms();
         let loading = load.files.get_mut(index)?;
         let scan = loading.scan.as_mut()?;
         if !loading.merging {
@@ -197,22 +197,17 @@ impl Loader {
             scan.reserve_events(usize::try_from(loading.events).unwrap_or(0));
         }
         while let Some((_, bulk)) = loading.batches.pop() {
-            match decode_scans(&bulk, &mut load.texts) {
-                Ok(scans) => {
-                    for chunk in scans {
-                        load.locator.add(index as u32, &chunk);
-                        scan.add(chunk);
-                    }
-                }
-                Err(message) => loading.failures.push(message),
+            let merged = merge_batch(&bulk, &mut load.texts, index, scan, &mut load.locator);
+            if let Err(message) = merged {
+                loading.failures.push(message);
             }
-            if now() >= until {
-                load.merge_millis += now() - began;
+            if now_ms() >= until {
+                load.merge_millis += now_ms() - began;
                 return Some(false);
             }
         }
         let mut scanned = loading.scan.take()?.finish();
-        load.merge_millis += now() - began;
+        load.merge_millis += now_ms() - began;
         // (What was read of it counts in its records once it is done.)
         load.show_progress(state);
         let loading = load.files.get_mut(index)?;
@@ -230,6 +225,22 @@ impl Loader {
     }
 }
 
+/// Decodes a worker's batch of scans `bulk` into file `index`'s scan, and notes where its
+/// records are.
+pub(super) fn merge_batch(
+    bulk: &[u8],
+    texts: &mut Interner,
+    index: usize,
+    scan: &mut FileScan,
+    locator: &mut RecordLocator,
+) -> Result<(), String> {
+    for chunk in decode_scans(bulk, texts)? {
+        locator.add(index as u32, &chunk);
+        scan.add(chunk);
+    }
+    Ok(())
+}
+
 /// The driver of load `load_id`: merges each file once it is read, shows the sessions of the
 /// files read so far now and then, and analyses them all at the end.
 async fn settle(load_id: u32) {
@@ -237,7 +248,7 @@ async fn settle(load_id: u32) {
         match LOADER.with_borrow_mut(|loader| loader.next_work(load_id)) {
             None => return,
             Some(Work::Merge(index)) => loop {
-                let until = now() + SLICE_MS;
+                let until = now_ms() + SLICE_MS;
                 match LOADER.with_borrow_mut(|loader| loader.merge_slice(load_id, index, until)) {
                     None => return,
                     Some(true) => break,
@@ -257,7 +268,7 @@ async fn settle(load_id: u32) {
                     if let Some(load) = loader.load.as_mut() {
                         // (From the end of this one: the page gets time to itself between
                         // them.)
-                        load.last_partial = now();
+                        load.last_partial = now_ms();
                     }
                 });
             }
@@ -335,12 +346,12 @@ fn event_counts(files: &[ScannedFile]) -> BTreeMap<u16, u64> {
 /// Calls `step` (a bounded share of some work, `Some` once the work is done) until the work
 /// is done or a slice's time is up.
 fn slice<T>(mut step: impl FnMut() -> Option<T>) -> Option<T> {
-    let until = now() + SLICE_MS;
+    let until = now_ms() + SLICE_MS;
     loop {
         if let Some(done) = step() {
             return Some(done);
         }
-        if now() >= until {
+        if now_ms() >= until {
             return None;
         }
     }

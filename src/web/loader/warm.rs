@@ -14,12 +14,12 @@
 //! then; with six, and the rules' cheaper lookups that came next, 0.78-0.89 s.)
 
 use logonscope_core::report::Report;
-use logonscope_core::scan::FileLayout;
+use logonscope_core::scan::{FileLayout, chunk_offset};
 use logonscope_view::columns::{Column, Sort, visible_sessions_indexed};
 use logonscope_view::filter::{SessionFilter, SessionIndex};
 use logonscope_view::timeline::{Culling, LaneBy, Viewport, data_span, drawn_bars, layout};
 
-use super::settle::{analyse, next_task};
+use super::settle::{analyse, merge_batch, next_task};
 use super::*;
 
 /// Times the warm-up load is analysed.
@@ -27,27 +27,27 @@ const PASSES: usize = 6;
 
 impl Loader {
     /// Takes a worker's warm-up scans: the first to come warms the page up (once per page).
-    pub(super) fn warmed_worker(&mut self, bulk: Option<Vec<u8>>) {
+    pub(super) fn warmed_worker(&mut self, chunks: u64, bulk: Option<Vec<u8>>) {
         let (Some(state), Some(bulk)) = (self.state, bulk) else {
             return;
         };
         if std::mem::replace(&mut self.page_warmed, true) {
             return;
         }
-        wasm_bindgen_futures::spawn_local(warm_up(state, bulk));
+        wasm_bindgen_futures::spawn_local(warm_up(state, chunks, bulk));
     }
 }
 
-/// Runs the warm-up scans `bulk` through a load's steps [`PASSES`] times; stops as soon as a
-/// load starts.
-async fn warm_up(state: AppState, bulk: Vec<u8>) {
+/// Runs the warm-up scans `bulk` (of `chunks` chunks) through a load's steps [`PASSES`] times;
+/// stops as soon as a load starts.
+async fn warm_up(state: AppState, chunks: u64, bulk: Vec<u8>) {
     for pass in 0..PASSES {
         let Some(load_id) =
             LOADER.with_borrow(|loader| loader.load.is_none().then_some(loader.load_id))
         else {
             return;
         };
-        let Some((file, locator)) = merged(&bulk) else {
+        let Some((file, locator)) = merged(&bulk, chunks) else {
             return;
         };
         let Some(analysis) = analyse(load_id, state, vec![file], locator, false).await else {
@@ -67,21 +67,15 @@ async fn warm_up(state: AppState, bulk: Vec<u8>) {
     }
 }
 
-/// The scans of `bulk` merged as a file's are ([`Loader::merge_slice`]).
-fn merged(bulk: &[u8]) -> Option<(ScannedFile, RecordLocator)> {
-    let scans = decode_scans(bulk, &mut Interner::default()).ok()?;
-    let chunks = scans.len() as u64;
+/// The scans of `bulk` (a whole small log) merged as a file's are.
+fn merged(bulk: &[u8], chunks: u64) -> Option<(ScannedFile, RecordLocator)> {
     let layout = FileLayout {
         chunks,
         header_damaged: false,
     };
-    let mut file = FileScan::new("warm-up.evtx", layout, 4096 + chunks * 65_536);
+    let mut file = FileScan::new("warm-up.evtx", layout, chunk_offset(chunks));
     let mut locator = RecordLocator::default();
-    file.reserve_events(scans.iter().map(|scan| scan.events.len()).sum());
-    for scan in scans {
-        locator.add(0, &scan);
-        file.add(scan);
-    }
+    merge_batch(bulk, &mut Interner::default(), 0, &mut file, &mut locator).ok()?;
     Some((file.finish(), locator))
 }
 

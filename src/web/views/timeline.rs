@@ -31,7 +31,7 @@ use logonscope_view::zone::{Zone, format_duration};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
-use crate::web::clock::{offset_minutes, show_time};
+use crate::web::clock::{now_ms, offset_minutes, show_time};
 use crate::web::state::AppState;
 
 /// Up to this many bars, every bar is drawn whatever the viewport.
@@ -1190,13 +1190,6 @@ fn settle_after_rest(rest: Rest) {
         },
         std::time::Duration::from_millis(wait as u64),
     );
-}
-
-/// Milliseconds since the page started (`performance.now()`).
-fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
 }
 
 /// The points of a marker's flag on the axis, at `x`.

@@ -5,8 +5,9 @@
 //! channel, record id, time and event id) left out. Indexes are sorted rather than the events
 //! themselves, which are large.
 //!
-//! Ordering a gigabyte log's million and a half events was one piece of work of a few hundred
-//! milliseconds, which the page (whose thread also draws it) could not cut. So each event gets
+//! Ordering a gigabyte log's million and a half events was one piece of work (the page's
+//! longest task of such a load: over 200 ms), which the page, whose thread also draws it,
+//! could not cut. So each event gets
 //! a key that sorts the same way (its computer's rank by name, its time, its record id, its
 //! index: every key distinct), and the keys are sorted by a merge sort that can stop after any
 //! number of moves and go on later: runs sorted one at a time, then merged pairwise, pass after
