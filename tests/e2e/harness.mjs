@@ -182,7 +182,7 @@ export class App {
       ...options,
     });
     const origin = this.origin;
-    const rec = { requests: [], offOrigin: [], pageErrors: [], consoleErrors: [] };
+    const rec = { requests: [], finished: [], offOrigin: [], pageErrors: [], consoleErrors: [] };
     const allowed = (url) =>
       url.startsWith('blob:') ||
       url.startsWith('data:') ||
@@ -193,6 +193,10 @@ export class App {
       const url = request.url();
       rec.requests.push(url);
       if (!allowed(url) && !rec.offOrigin.includes(url)) rec.offOrigin.push(url);
+    });
+    // What the page and its workers (not the service worker) received in full.
+    context.on('requestfinished', (request) => {
+      if (!request.serviceWorker()) rec.finished.push(request.url());
     });
     await context.route('**/*', async (route) => {
       const url = route.request().url();

@@ -223,6 +223,15 @@ test('after one visit, the app loads and analyses a log with the network off', {
     await waitControlled(page);
     const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
     assert.equal(scope, app.url, 'the service worker covers the sub-path');
+    // The page starts its workers (one per core, at most 16) as it opens: each must have its
+    // wasm before the network goes, or that first visit's workers fail to start (on a busy
+    // machine they were still fetching it), which is not what is tested here.
+    const workers = await page.evaluate(() => Math.min(Math.max(navigator.hardwareConcurrency, 1), 16));
+    const end = Date.now() + 60_000;
+    while (page.rec.finished.filter((url) => url.endsWith('worker_bg.wasm')).length < workers) {
+      if (Date.now() > end) assert.fail(`timed out waiting for ${workers} workers' wasm`);
+      await page.waitForTimeout(100);
+    }
 
     const context = page.context();
     await context.setOffline(true);
