@@ -53,11 +53,6 @@ pub struct Reconstructor {
     /// How many of `order` have been replayed.
     replayed: usize,
     replay: Option<ComputerReplay>,
-    /// Each computer's sessions, joined once every event is replayed: by then the events'
-    /// vector is freed, and the joined vector can take its place instead of growing (and
-    /// being copied) beside it while it is still held. (Last computer first, once joining.)
-    by_computer: Vec<Vec<Session>>,
-    joined: Option<Vec<Session>>,
     result: Reconstruction,
     texts: DerivedTexts,
 }
@@ -70,8 +65,6 @@ impl Reconstructor {
             ordering: None,
             replayed: 0,
             replay: None,
-            by_computer: Vec::new(),
-            joined: None,
             result: Reconstruction::default(),
             texts: DerivedTexts::default(),
         }
@@ -89,7 +82,7 @@ impl Reconstructor {
     }
 
     /// Does the next share of the work, of about `events` events: ordering them, replaying
-    /// them, freeing them, joining the computers' sessions (one computer a step).
+    /// them (each computer's sessions sorted once its events are replayed), freeing them.
     /// Gives the result at the end, after which the reconstructor has nothing left to give.
     pub fn step(&mut self, events: usize) -> Option<Reconstruction> {
         let events = events.max(1);
@@ -98,6 +91,11 @@ impl Reconstructor {
                 .ordering
                 .get_or_insert_with(|| ReplayOrder::new(self.events.len()));
             if let Some(order) = ordering.step(&self.events, events) {
+                // Every computer's sessions go into one vector, in replay order, each
+                // computer's sorted at its end: made room for at once, it is not copied as
+                // it grows, nor again to join the computers'. (Sessions beyond the logons,
+                // orphans, are few; if not, the vector grows as any does.)
+                self.result.sessions.reserve(ordering.logons());
                 self.order = Some(order);
                 self.ordering = None;
             }
@@ -115,9 +113,11 @@ impl Reconstructor {
                     .is_none_or(|replay| replay.computer != event.header.computer)
                 {
                     if let Some(done) = self.replay.take() {
-                        self.by_computer.push(done.finish());
+                        self.result.sessions = done.finish();
                     }
-                    self.replay = Some(ComputerReplay::new(event.header.computer.clone()));
+                    let sessions = std::mem::take(&mut self.result.sessions);
+                    let computer = event.header.computer.clone();
+                    self.replay = Some(ComputerReplay::new(computer, sessions));
                 }
                 if let Some(replay) = self.replay.as_mut() {
                     // The event's fields move into the sessions (no text is copied); what is
@@ -130,7 +130,7 @@ impl Reconstructor {
             return None;
         }
         if let Some(done) = self.replay.take() {
-            self.by_computer.push(done.finish());
+            self.result.sessions = done.finish();
             return None;
         }
         if !self.events.is_empty() {
@@ -142,25 +142,9 @@ impl Reconstructor {
             }
             return None;
         }
-        let Some(joined) = self.joined.as_mut() else {
-            self.by_computer.reverse();
-            self.joined = Some(if self.by_computer.len() == 1 {
-                // One computer: its vector is the result, not copied.
-                self.by_computer.pop().unwrap_or_default()
-            } else {
-                Vec::with_capacity(self.by_computer.iter().map(Vec::len).sum())
-            });
-            return None;
-        };
-        if let Some(computer) = self.by_computer.pop() {
-            joined.extend(computer);
-            return None;
-        }
         self.replayed = 0;
         self.order = Some(Vec::new());
-        let mut result = std::mem::take(&mut self.result);
-        result.sessions = self.joined.take().unwrap_or_default();
-        Some(result)
+        Some(std::mem::take(&mut self.result))
     }
 }
 
@@ -172,17 +156,21 @@ fn logon_id_value(session: &Session) -> u64 {
 /// The replay of one computer's events.
 struct ComputerReplay {
     computer: Text,
+    /// The sessions of the computers replayed before, then this one's, from `first` on.
     sessions: Vec<Session>,
+    first: usize,
     /// Open sessions: logon id -> index in `sessions`. (Looked up for every event: foldhash,
     /// seeded, is several times cheaper than the standard hasher on a number.)
     open: HashMap<u64, usize, foldhash::quality::RandomState>,
 }
 
 impl ComputerReplay {
-    fn new(computer: Text) -> Self {
+    /// The replay of `computer`, whose sessions follow `sessions`.
+    fn new(computer: Text, sessions: Vec<Session>) -> Self {
         ComputerReplay {
             computer,
-            sessions: Vec::new(),
+            first: sessions.len(),
+            sessions,
             open: HashMap::default(),
         }
     }
@@ -401,21 +389,22 @@ impl ComputerReplay {
 
     /// Rule 6.
     /// Ends the replay: sessions still open stay open (or end at a 4647), and the computer's
-    /// sessions come out sorted by (start, logon id), with their durations. Sorting each
+    /// sessions are sorted by (start, logon id) and given their durations; gives back all the
+    /// sessions (those of the computers before, then this one's). Sorting each
     /// computer's sessions sorts them all by (computer, start, logon id), since computers come
     /// in order. The sort is stable: sessions that tie (orphans of one logon id) stay in
     /// processing order.
     fn finish(mut self) -> Vec<Session> {
         self.end_of_input();
         let mut sessions = self.sessions;
+        let own = sessions.get_mut(self.first..).unwrap_or_default();
         let key = |s: &Session| (s.start, logon_id_value(s));
         // Sessions open in time order, so they often are sorted already (orphans, which have
         // no start, are what usually is not).
-        if !sessions.is_sorted_by_key(key) {
-            sessions.sort_by_cached_key(key);
+        if !own.is_sorted_by_key(key) {
+            own.sort_by_cached_key(key);
         }
-        sessions.shrink_to_fit();
-        for session in &mut sessions {
+        for session in own {
             session.duration_seconds = match (session.start, session.end) {
                 (Some(start), Some(end)) => Some(start.seconds_until(end)),
                 _ => None,

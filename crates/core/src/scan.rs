@@ -442,6 +442,8 @@ pub struct FileScan {
     name: String,
     size: u64,
     header_damaged: bool,
+    /// Chunks in the file.
+    layout_chunks: u64,
     /// The chunks added, their events moved out to `events` and their record ids to
     /// `ids_by_origin`.
     chunks: Vec<ChunkScan>,
@@ -459,6 +461,7 @@ impl FileScan {
             name: name.into(),
             size,
             header_damaged: layout.header_damaged,
+            layout_chunks: layout.chunks,
             chunks: Vec::new(),
             events: Vec::new(),
             starts: Vec::new(),
@@ -482,6 +485,30 @@ impl FileScan {
             self.ids_by_origin.entry(origin).or_default().extend(ids);
         }
         self.chunks.push(chunk);
+    }
+
+    /// [`add`](Self::add), for a caller that adds the chunks of the whole file in order and
+    /// as they are read (natively): once the first chunks are in, the events' vector makes
+    /// room for as many more as they suggest the file holds (and so do the record ids).
+    ///
+    /// Each chunk's events then move into the file's vector as soon as the chunk is read (its
+    /// own vector is reused for the next chunk, still in cache), rather than every chunk's
+    /// vector being kept until the end: that held all the events twice, in memory the system
+    /// had to hand out (and zero) first. Room reserved at once is not copied as the vector
+    /// grows, and room never used is never touched, so a generous margin costs no memory
+    /// natively. (Logs are rarely uniform: a shortfall only means one copy.) The page does
+    /// not use this: it knows its counts, and wasm memory, once grown, is all counted.
+    fn add_reserving(&mut self, chunk: ChunkScan) {
+        self.add(chunk);
+        let read = self.chunks.len() as u64;
+        if read == ESTIMATE_AFTER_CHUNKS {
+            let remaining = self.layout_chunks.saturating_sub(read) as f64;
+            let more = |so_far: usize| (so_far as f64 / read as f64 * remaining * 1.25) as usize;
+            self.events.reserve(more(self.events.len()));
+            for ids in self.ids_by_origin.values_mut() {
+                ids.reserve(more(ids.len()));
+            }
+        }
     }
 
     /// The events in chunk order (for chunks added more than once, in the order added).
@@ -591,6 +618,9 @@ impl FileScan {
     }
 }
 
+/// After how many chunks [`FileScan::add_reserving`] estimates how many events a file holds.
+const ESTIMATE_AFTER_CHUNKS: u64 = 32;
+
 /// Gaps listed one by one per (computer, channel) before the rest are summed up in one.
 const MAX_GAP_WARNINGS: usize = 10;
 
@@ -638,18 +668,10 @@ pub fn scan_bytes_with(name: &str, bytes: &[u8], extraction: Extraction) -> Scan
     };
     let mut scan = FileScan::new(name, layout, size);
     let mut reader = ChunkReader::new(extraction);
-    let chunks: Vec<ChunkScan> = (0..layout.chunks)
-        .map(|index| {
-            let start = chunk_offset(index) as usize;
-            let end = bytes.len().min(start + CHUNK_SIZE as usize);
-            reader.read(index, &bytes[start..end])
-        })
-        .collect();
-    // The file's events are then gathered into one vector of their size, not grown (and
-    // copied) chunk by chunk.
-    scan.reserve_events(chunks.iter().map(|chunk| chunk.events.len()).sum());
-    for chunk in chunks {
-        scan.add(chunk);
+    for index in 0..layout.chunks {
+        let start = chunk_offset(index) as usize;
+        let end = bytes.len().min(start + CHUNK_SIZE as usize);
+        scan.add_reserving(reader.read(index, &bytes[start..end]));
     }
     scan.finish()
 }
@@ -737,7 +759,7 @@ pub fn scan_reader<R: Read + Seek>(
             .seek(SeekFrom::Start(chunk_offset(index)))
             .and_then(|_| (&mut source).take(CHUNK_SIZE).read_to_end(&mut buffer));
         match read {
-            Ok(_) => scan.add(reader.read(index, &buffer)),
+            Ok(_) => scan.add_reserving(reader.read(index, &buffer)),
             Err(e) => scan.add(ChunkScan {
                 index,
                 problems: vec![ChunkProblem::Unreadable {

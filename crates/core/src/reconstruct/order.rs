@@ -16,7 +16,7 @@
 
 use std::collections::HashMap;
 
-use crate::event::Event;
+use crate::event::{Event, EventKind};
 use crate::text::Text;
 use crate::time::Timestamp;
 
@@ -33,6 +33,8 @@ pub(super) struct ReplayOrder {
     /// Each event's computer, numbered in the order first met, and the names by number.
     computer_of: Vec<u32>,
     names: Vec<Text>,
+    /// How many of the events are logons (4624): about how many sessions they make.
+    logons: usize,
     /// Numbers by the shared copy of the name (cheaper to hash than the name), and by name.
     by_identity: HashMap<usize, u32, foldhash::quality::RandomState>,
     by_name: HashMap<Text, u32, foldhash::quality::RandomState>,
@@ -96,6 +98,7 @@ impl ReplayOrder {
             stage: Stage::Numbering { next: 0 },
             computer_of: Vec::with_capacity(events),
             names: Vec::new(),
+            logons: 0,
             by_identity: HashMap::default(),
             by_name: HashMap::default(),
             rank: Vec::new(),
@@ -114,6 +117,7 @@ impl ReplayOrder {
                 for event in events.get(next..end).unwrap_or_default() {
                     let number = self.number(&event.header.computer);
                     self.computer_of.push(number);
+                    self.logons += usize::from(matches!(event.kind, EventKind::Logon(_)));
                 }
                 self.stage = if end < events.len() {
                     Stage::Numbering { next: end }
@@ -178,6 +182,13 @@ impl ReplayOrder {
             return Some(std::mem::take(&mut self.order));
         }
         None
+    }
+
+    /// How many of the events are logons (4624), once they are numbered: about how many
+    /// sessions they make (a logon repeated for an open session makes none, a logoff without
+    /// one makes an orphan).
+    pub(super) fn logons(&self) -> usize {
+        self.logons
     }
 
     /// The number of `computer`, given when first met.
