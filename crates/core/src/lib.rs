@@ -21,6 +21,7 @@ pub mod scan;
 pub mod template;
 pub mod text;
 pub mod time;
+mod wire;
 
 pub use analysis::analyze;
 pub use report::Report;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::raw::RawRecord;
 use crate::scan::ChunkScan;
-use crate::text::{Interner, Text, read_with_table, write_with_table};
+use crate::text::Interner;
 
 /// A request from the page to a worker. A file travels beside the message as a `Blob`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -76,43 +76,19 @@ pub enum FromWorker {
     WarmedUp { chunks: u64 },
 }
 
-/// The bulk form of a batch of chunk scans: postcard, a compact binary serde format (JSON
-/// cannot even hold the scans' tuple-keyed maps), with each distinct text written once: the
-/// table of texts (its length as 4 bytes, little-endian, then the texts), then the scans,
-/// whose texts are numbers into the table. A batch's events repeat a few hundred texts
-/// tens of thousands of times, and the page reads every batch on its own thread.
+/// The bulk form of a batch of chunk scans: a compact binary layout ([`crate::wire`]) with
+/// each distinct text written once, in a table that the events refer to by number. A batch's
+/// events repeat a few hundred texts tens of thousands of times, and the page reads every
+/// batch on its own thread.
 pub fn encode_scans(scans: &[ChunkScan]) -> Result<Vec<u8>, String> {
-    let fail = |e: postcard::Error| format!("a scan could not be encoded: {e}");
-    let (encoded_scans, table) = write_with_table(|| postcard::to_allocvec(scans));
-    let encoded_scans = encoded_scans.map_err(fail)?;
-    let texts: Vec<&str> = table.iter().map(Text::as_str).collect();
-    let encoded_table = postcard::to_allocvec(&texts).map_err(fail)?;
-    let table_length = u32::try_from(encoded_table.len())
-        .map_err(|_| "a scan's text table is too large".to_string())?;
-    let mut bulk = Vec::with_capacity(4 + encoded_table.len() + encoded_scans.len());
-    bulk.extend_from_slice(&table_length.to_le_bytes());
-    bulk.extend_from_slice(&encoded_table);
-    bulk.extend_from_slice(&encoded_scans);
-    Ok(bulk)
+    crate::wire::write_scans(scans).map_err(|e| format!("a scan could not be encoded: {e}"))
 }
 
 /// Reads back [`encode_scans`]; the texts go through `texts`, so that every batch of a load
 /// shares one copy of each.
 pub fn decode_scans(bytes: &[u8], texts: &mut Interner) -> Result<Vec<ChunkScan>, String> {
-    let unreadable = |what: &str| format!("a worker sent an unreadable scan: {what}");
-    let (length, rest) = bytes
-        .split_first_chunk::<4>()
-        .ok_or_else(|| unreadable("no text table"))?;
-    let length = u32::from_le_bytes(*length) as usize;
-    if length > rest.len() {
-        return Err(unreadable("its text table is cut"));
-    }
-    let (encoded_table, encoded_scans) = rest.split_at(length);
-    let table: Vec<&str> =
-        postcard::from_bytes(encoded_table).map_err(|e| unreadable(&e.to_string()))?;
-    let table = table.into_iter().map(|text| texts.intern(text)).collect();
-    read_with_table(table, || postcard::from_bytes(encoded_scans))
-        .map_err(|e: postcard::Error| unreadable(&e.to_string()))
+    crate::wire::read_scans(bytes, texts)
+        .map_err(|what| format!("a worker sent an unreadable scan: {what}"))
 }
 
 /// Splits the chunks of several files into ranges for `workers` workers: about four ranges

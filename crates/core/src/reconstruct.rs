@@ -148,17 +148,15 @@ impl Reconstructor {
     }
 }
 
-/// Sessions sort by the logon id's value, not its text (`0x10` after `0x9`).
-fn logon_id_value(session: &Session) -> u64 {
-    crate::extract::parse_logon_id(&session.logon_id).unwrap_or(u64::MAX)
-}
-
 /// The replay of one computer's events.
 struct ComputerReplay {
     computer: Text,
     /// The sessions of the computers replayed before, then this one's, from `first` on.
     sessions: Vec<Session>,
     first: usize,
+    /// The logon ids of this computer's sessions, as numbers (the sessions hold them as
+    /// text): they order sessions that start together.
+    logon_ids: Vec<u64>,
     /// Open sessions: logon id -> index in `sessions`. (Looked up for every event: foldhash,
     /// seeded, is several times cheaper than the standard hasher on a number.)
     open: HashMap<u64, usize, foldhash::quality::RandomState>,
@@ -171,6 +169,7 @@ impl ComputerReplay {
             computer,
             first: sessions.len(),
             sessions,
+            logon_ids: Vec::new(),
             open: HashMap::default(),
         }
     }
@@ -332,6 +331,7 @@ impl ComputerReplay {
         };
         self.open.insert(logon.logon_id, self.sessions.len());
         self.sessions.push(session);
+        self.logon_ids.push(logon.logon_id);
     }
 
     /// The open session of a logoff's logon id, or a new orphan (rule 4); the logoff's record
@@ -354,6 +354,7 @@ impl ComputerReplay {
                     logon_type_name: logoff.logon_type.map(|t| texts.logon_type_name(t)),
                     ..Session::new(self.computer.clone(), format_logon_id(logoff.logon_id))
                 });
+                self.logon_ids.push(logoff.logon_id);
                 self.open.insert(logoff.logon_id, index);
                 index
             }
@@ -398,11 +399,13 @@ impl ComputerReplay {
         self.end_of_input();
         let mut sessions = self.sessions;
         let own = sessions.get_mut(self.first..).unwrap_or_default();
-        let key = |s: &Session| (s.start, logon_id_value(s));
+        let keys: Vec<(Option<Timestamp>, u64)> = (own.iter().zip(&self.logon_ids))
+            .map(|(session, &logon_id)| (session.start, logon_id))
+            .collect();
         // Sessions open in time order, so they often are sorted already (orphans, which have
         // no start, are what usually is not).
-        if !own.is_sorted_by_key(key) {
-            own.sort_by_cached_key(key);
+        if !keys.is_sorted() {
+            sort_by_keys(own, keys);
         }
         for session in own {
             session.duration_seconds = match (session.start, session.end) {
@@ -427,6 +430,24 @@ impl ComputerReplay {
                 }
             }
         }
+    }
+}
+
+/// Sorts `items` by `keys` (one per item), stably: what `sort_by_cached_key` does, with the
+/// keys at hand (an item is moved once, into its place).
+fn sort_by_keys<T, K: Ord>(items: &mut [T], keys: Vec<K>) {
+    let mut order: Vec<(K, usize)> = keys.into_iter().zip(0..).collect();
+    // (Unstable on distinct pairs: the index breaks ties, so the sort is stable.)
+    order.sort_unstable();
+    // Item `i` takes the one that belongs there; where that one was taken already (moved to
+    // an earlier place), it is followed to where it went.
+    for i in 0..order.len() {
+        let mut from = order[i].1;
+        while from < i {
+            from = order[from].1;
+        }
+        order[i].1 = from;
+        items.swap(i, from);
     }
 }
 
@@ -744,6 +765,33 @@ mod tests {
         );
         let other = r.sessions.iter().find(|s| s.computer == "OTHER").unwrap();
         assert_eq!((other.end, other.end_reason), (None, EndReason::LogEnd));
+    }
+
+    #[test]
+    fn sort_by_keys_is_a_stable_sort() {
+        // Items tagged with their first place; keys with many ties, in a scrambled order.
+        for length in [0, 1, 2, 3, 10, 257] {
+            let keys: Vec<u32> = (0..length).map(|i: u32| (i * 7919 + 13) % 11).collect();
+            let mut items: Vec<(u32, usize)> = keys.iter().copied().zip(0..).collect();
+            let mut expected = items.clone();
+            expected.sort_by_key(|(key, _)| *key);
+            sort_by_keys(&mut items, keys);
+            assert_eq!(items, expected, "{length} items");
+        }
+    }
+
+    #[test]
+    fn sessions_that_start_together_sort_by_logon_id_value() {
+        // 0x10 after 0x9 (by value, not text); the orphan (no start) first.
+        let mut events = vec![
+            event("PC", 1, 100, 4624, logon(0x10, "S-1-5-21-1")),
+            event("PC", 2, 100, 4624, logon(0x9, "S-1-5-21-2")),
+            event("PC", 3, 200, 4634, logoff(0x77)),
+        ];
+        events.reverse();
+        let sessions = reconstruct(events).sessions;
+        let ids: Vec<&str> = sessions.iter().map(|s| s.logon_id.as_str()).collect();
+        assert_eq!(ids, ["0x77", "0x9", "0x10"]);
     }
 
     #[test]

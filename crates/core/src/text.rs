@@ -7,7 +7,7 @@
 //! a plain string), and an [`Interner`] hands out one `Text` per distinct value while a log is
 //! read. Reports read back from bytes (a report file, a link) share theirs too, within
 //! [`interning`]; a worker's batch of results writes each distinct text once, in a table its
-//! events refer to by number ([`write_with_table`], [`read_with_table`]).
+//! events refer to by number (`wire`).
 
 use std::borrow::{Borrow, Cow};
 use std::cell::RefCell;
@@ -116,27 +116,13 @@ impl PartialEq<String> for Text {
 
 impl Serialize for Text {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let id = WRITING.with(|writing| writing.borrow_mut().as_mut().map(|table| table.id(self)));
-        match id {
-            Some(id) => serializer.serialize_u32(id),
-            None => serializer.serialize_str(&self.0),
-        }
+        serializer.serialize_str(&self.0)
     }
 }
 
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let by_table = READING.with(|reading| matches!(*reading.borrow(), Some(Reading::Table(_))));
-        if !by_table {
-            return deserializer.deserialize_str(TextVisitor);
-        }
-        let id = u32::deserialize(deserializer)?;
-        READING
-            .with(|reading| match &*reading.borrow() {
-                Some(Reading::Table(table)) => table.get(id as usize).cloned(),
-                _ => None,
-            })
-            .ok_or_else(|| de::Error::custom(format!("text {id} is not in the text table")))
+        deserializer.deserialize_str(TextVisitor)
     }
 }
 
@@ -161,35 +147,11 @@ impl Visitor<'_> for TextVisitor {
 enum Reading {
     /// Each string read is interned.
     Interner(Interner),
-    /// Texts are read as numbers into this table (see [`read_with_table`]).
-    Table(Vec<Text>),
-}
-
-/// The texts written so far by a [`write_with_table`] call, each with its number.
-#[derive(Default)]
-struct TableWriter {
-    /// By the address of the shared string: the writer's texts are interned, so each value
-    /// has one address (a value with two copies gets two numbers, which is only less compact).
-    ids: HashMap<usize, u32, RandomState>,
-    texts: Vec<Text>,
-}
-
-impl TableWriter {
-    fn id(&mut self, text: &Text) -> u32 {
-        let next = self.texts.len() as u32;
-        let id = *self.ids.entry(text.0.as_ptr() as usize).or_insert(next);
-        if id == next {
-            self.texts.push(text.clone());
-        }
-        id
-    }
 }
 
 thread_local! {
     /// How the deserialization running on this thread shares its texts, if it does.
     static READING: RefCell<Option<Reading>> = const { RefCell::new(None) };
-    /// The table of the serialization running on this thread, if it writes one.
-    static WRITING: RefCell<Option<TableWriter>> = const { RefCell::new(None) };
 }
 
 /// Runs `read` (which deserializes) so that the [`Text`]s it reads share one copy of each
@@ -207,24 +169,6 @@ pub fn interning_into<R>(texts: &mut Interner, read: impl FnOnce() -> R) -> R {
     if let Some(Reading::Interner(used)) = READING.with(|reading| reading.replace(outer)) {
         *texts = used;
     }
-    result
-}
-
-/// Runs `write` (which serializes) so that each [`Text`] is written as a number into a table
-/// of the distinct texts, given back beside `write`'s result: values that repeat thousands
-/// of times in a batch of events are written once. Read back with [`read_with_table`].
-pub fn write_with_table<R>(write: impl FnOnce() -> R) -> (R, Vec<Text>) {
-    let outer = WRITING.with(|writing| writing.replace(Some(TableWriter::default())));
-    let result = write();
-    let table = WRITING.with(|writing| writing.replace(outer));
-    (result, table.map(|table| table.texts).unwrap_or_default())
-}
-
-/// Runs `read` (which deserializes what [`write_with_table`] wrote) with the table it gave.
-pub fn read_with_table<R>(table: Vec<Text>, read: impl FnOnce() -> R) -> R {
-    let outer = READING.with(|reading| reading.replace(Some(Reading::Table(table))));
-    let result = read();
-    READING.with(|reading| *reading.borrow_mut() = outer);
     result
 }
 
@@ -482,29 +426,6 @@ mod tests {
         let first: Vec<Text> = interning_into(&mut texts, || serde_json::from_str(&json)).unwrap();
         let second: Vec<Text> = interning_into(&mut texts, || serde_json::from_str(&json)).unwrap();
         assert!(Arc::ptr_eq(&first[0].0, &second[1].0));
-    }
-
-    #[test]
-    fn a_table_writes_each_text_once() {
-        let mut texts = Interner::default();
-        let values: Vec<Text> = ["alice", "bob", "alice", "alice"]
-            .iter()
-            .map(|value| texts.intern(value))
-            .collect();
-        let (bytes, table) = write_with_table(|| postcard::to_allocvec(&values).unwrap());
-        assert_eq!(table, vec![Text::from("alice"), Text::from("bob")]);
-        // Four numbers (and the length), not four strings.
-        assert_eq!(bytes.len(), 5);
-        let read: Vec<Text> =
-            read_with_table(table.clone(), || postcard::from_bytes(&bytes)).unwrap();
-        assert_eq!(read, values);
-        assert!(Arc::ptr_eq(&read[0].0, &read[3].0));
-        // A number outside the table is an error, not a panic.
-        let short: Result<Vec<Text>, _> =
-            read_with_table(table[..1].to_vec(), || postcard::from_bytes(&bytes));
-        assert!(short.is_err());
-        // Outside these calls texts are plain strings again.
-        assert_eq!(postcard::to_allocvec(&values[0]).unwrap(), b"\x05alice");
     }
 
     #[test]
