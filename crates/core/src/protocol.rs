@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 pub use crate::raw::RawRecord;
-use crate::scan::ChunkScan;
+use crate::scan::{ChunkScan, FileScan};
 use crate::text::Interner;
 
 /// A request from the page to a worker. A file travels beside the message as a `Blob`.
@@ -87,8 +87,23 @@ pub fn encode_scans(scans: &[ChunkScan]) -> Result<Vec<u8>, String> {
 /// Reads back [`encode_scans`]; the texts go through `texts`, so that every batch of a load
 /// shares one copy of each.
 pub fn decode_scans(bytes: &[u8], texts: &mut Interner) -> Result<Vec<ChunkScan>, String> {
-    crate::wire::read_scans(bytes, texts)
-        .map_err(|what| format!("a worker sent an unreadable scan: {what}"))
+    crate::wire::read_scans(bytes, texts).map_err(unreadable_scan)
+}
+
+/// [`decode_scans`] straight into `file` (see [`FileScan::add_reading`]); `seen` sees each
+/// scan, but for its events, before it is added. The scans before one that cannot be read
+/// are added; that one and those after it are not.
+pub fn decode_scans_into(
+    bytes: &[u8],
+    texts: &mut Interner,
+    file: &mut FileScan,
+    seen: impl FnMut(&ChunkScan),
+) -> Result<(), String> {
+    crate::wire::read_scans_into(bytes, texts, file, seen).map_err(unreadable_scan)
+}
+
+fn unreadable_scan(what: String) -> String {
+    format!("a worker sent an unreadable scan: {what}")
 }
 
 /// Splits the chunks of several files into ranges for `workers` workers: about four ranges
@@ -176,6 +191,61 @@ mod tests {
         for damaged in [&encoded[..2], &[255, 255, 255, 255, 0][..], &encoded[..6]] {
             assert!(decode_scans(damaged, &mut Interner::default()).is_err());
         }
+    }
+
+    #[test]
+    fn scans_decode_straight_into_a_file() {
+        let path = format!(
+            "{}/../../../shared/evtx-samples/security-with-failures.evtx",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let bytes = std::fs::read(path).unwrap();
+        let layout = crate::scan::check_header(&bytes, bytes.len() as u64).unwrap();
+        let chunks: Vec<ChunkScan> = (0..layout.chunks)
+            .map(|index| {
+                let start = crate::scan::chunk_offset(index) as usize;
+                scan_chunk(index, &bytes[start..bytes.len().min(start + 65536)])
+            })
+            .collect();
+        let encoded = encode_scans(&chunks).unwrap();
+        let mut added = FileScan::new("a.evtx", layout, bytes.len() as u64);
+        for chunk in decode_scans(&encoded, &mut Interner::default()).unwrap() {
+            added.add(chunk);
+        }
+        let mut into = FileScan::new("a.evtx", layout, bytes.len() as u64);
+        let mut seen = Vec::new();
+        decode_scans_into(&encoded, &mut Interner::default(), &mut into, |scan| {
+            assert!(scan.events.is_empty());
+            seen.push((scan.index, scan.record_ids.len()));
+        })
+        .unwrap();
+        let expected: Vec<_> = chunks
+            .iter()
+            .map(|c| (c.index, c.record_ids.len()))
+            .collect();
+        assert_eq!(seen, expected);
+        let into = into.finish();
+        assert!(!into.events.is_empty());
+        assert_eq!(into, added.finish());
+        // A damaged batch adds the scans before the damage, whole, and nothing of the rest.
+        let mut cut = FileScan::new("a.evtx", layout, bytes.len() as u64);
+        let result = decode_scans_into(
+            &encoded[..encoded.len() - 3],
+            &mut Interner::default(),
+            &mut cut,
+            |_| {},
+        );
+        assert!(
+            result
+                .unwrap_err()
+                .starts_with("a worker sent an unreadable scan")
+        );
+        let cut = cut.finish();
+        let whole: usize = chunks[..chunks.len() - 1]
+            .iter()
+            .map(|c| c.events.len())
+            .sum();
+        assert_eq!(cut.events.len(), whole);
     }
 
     #[test]

@@ -476,15 +476,35 @@ impl FileScan {
     }
 
     pub fn add(&mut self, mut chunk: ChunkScan) {
-        self.starts.push(self.events.len());
         // Taken, not appended: the chunk's own vector is freed here rather than kept (empty
         // but still allocated) with the chunk until the end.
         let events = std::mem::take(&mut chunk.events);
-        self.events.extend(events);
+        let Ok(()) = self.add_reading(chunk, |all| {
+            all.extend(events);
+            Ok::<(), std::convert::Infallible>(())
+        });
+    }
+
+    /// [`add`](Self::add)s `chunk`, whose events `read_events` appends to the file's events
+    /// itself (the page decodes a worker's events straight into them, rather than into a
+    /// vector of the chunk's that is then copied). If it fails, what it appended is taken back
+    /// and the chunk is not added.
+    pub fn add_reading<E>(
+        &mut self,
+        mut chunk: ChunkScan,
+        read_events: impl FnOnce(&mut Vec<Event>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let start = self.events.len();
+        if let Err(error) = read_events(&mut self.events) {
+            self.events.truncate(start);
+            return Err(error);
+        }
+        self.starts.push(start);
         for (origin, ids) in std::mem::take(&mut chunk.record_ids) {
             self.ids_by_origin.entry(origin).or_default().extend(ids);
         }
         self.chunks.push(chunk);
+        Ok(())
     }
 
     /// [`add`](Self::add), for a caller that adds the chunks of the whole file in order and

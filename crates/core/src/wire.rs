@@ -8,7 +8,8 @@
 //! costs one byte, and reading is a walk over the bytes.
 //!
 //! Layout: the table's length in bytes (4 bytes, little-endian), the table (a count, then each
-//! text as a length and its UTF-8), then the scans. Numbers are LEB128 varints. An optional
+//! text as a length and its UTF-8), then the scans, each with its events last. Numbers are
+//! LEB128 varints. An optional
 //! text or small number is written as 0 when absent, else as one more than its value. Every
 //! read is checked: a damaged buffer is an error, never a panic or a huge allocation.
 
@@ -18,7 +19,7 @@ use crate::event::{
     Event, EventHeader, EventKind, ExplicitCredentialUse, FailedLogon, LogCleared, Logoff, Logon,
     RdpChange,
 };
-use crate::scan::{ChunkProblem, ChunkScan};
+use crate::scan::{ChunkProblem, ChunkScan, FileScan};
 use crate::text::{Interner, Text};
 use crate::time::Timestamp;
 
@@ -47,6 +48,37 @@ pub fn write_scans(scans: &[ChunkScan]) -> Result<Vec<u8>, String> {
 /// Reads back [`write_scans`]; the texts go through `texts`, so that every batch of a load
 /// shares one copy of each.
 pub fn read_scans(bytes: &[u8], texts: &mut Interner) -> Result<Vec<ChunkScan>, String> {
+    let mut scans = Vec::new();
+    read_each(bytes, texts, |mut scan, count, reader| {
+        reader.events(count, &mut scan.events)?;
+        scans.push(scan);
+        Ok(())
+    })?;
+    Ok(scans)
+}
+
+/// [`read_scans`] straight into `file`: each scan's events are read into the file's events
+/// (not into a vector of the scan's, then moved). `seen` sees each scan, but for its events,
+/// before it is added. A scan that cannot be read is not added, nor any after it.
+pub fn read_scans_into(
+    bytes: &[u8],
+    texts: &mut Interner,
+    file: &mut FileScan,
+    mut seen: impl FnMut(&ChunkScan),
+) -> Result<(), String> {
+    read_each(bytes, texts, |scan, count, reader| {
+        seen(&scan);
+        file.add_reading(scan, |events| reader.events(count, events))
+    })
+}
+
+/// Reads the table, then calls `each` with every scan (but for its events), the number of
+/// its events and the reader, which `each` must read them from.
+fn read_each(
+    bytes: &[u8],
+    texts: &mut Interner,
+    mut each: impl FnMut(ChunkScan, usize, &mut Reader<'_, '_>) -> Read<()>,
+) -> Read<()> {
     let (length, rest) = bytes
         .split_first_chunk::<4>()
         .ok_or_else(|| "no text table".to_string())?;
@@ -74,15 +106,14 @@ pub fn read_scans(bytes: &[u8], texts: &mut Interner) -> Result<Vec<ChunkScan>, 
         texts: &table,
     };
     // (A scan takes at least its two numbers and three counts.)
-    let count = reader.count(5)?;
-    let mut scans = Vec::with_capacity(count);
-    for _ in 0..count {
-        scans.push(reader.scan()?);
+    for _ in 0..reader.count(5)? {
+        let (scan, events) = reader.scan_without_events()?;
+        each(scan, events, &mut reader)?;
     }
     if reader.at != reader.bytes.len() {
         return Err("bytes follow the last scan".to_string());
     }
-    Ok(scans)
+    Ok(())
 }
 
 fn put_number(bytes: &mut Vec<u8>, mut value: u64) {
@@ -160,10 +191,6 @@ impl Writer {
     fn scan(&mut self, scan: &ChunkScan) {
         self.number(scan.index);
         self.number(scan.records);
-        self.number(scan.events.len() as u64);
-        for event in &scan.events {
-            self.event(event);
-        }
         self.number(scan.record_ids.len() as u64);
         for ((computer, channel), ids) in &scan.record_ids {
             self.text(computer);
@@ -193,6 +220,11 @@ impl Writer {
                     self.string(first);
                 }
             }
+        }
+        // (Last: a reader can put them straight where they go.)
+        self.number(scan.events.len() as u64);
+        for event in &scan.events {
+            self.event(event);
         }
     }
 
@@ -430,15 +462,10 @@ impl<'b> Reader<'b, '_> {
         String::from_utf8(bytes.to_vec()).map_err(|_| "a message is not UTF-8".to_string())
     }
 
-    fn scan(&mut self) -> Read<ChunkScan> {
+    /// A scan but for its events, and how many events follow it.
+    fn scan_without_events(&mut self) -> Read<(ChunkScan, usize)> {
         let index = self.number()?;
         let records = self.number()?;
-        // (An event takes at least its five header numbers and its kind.)
-        let count = self.count(6)?;
-        let mut events = Vec::with_capacity(count);
-        for _ in 0..count {
-            events.push(self.event()?);
-        }
         let mut record_ids = BTreeMap::new();
         for _ in 0..self.count(3)? {
             let origin = (self.text()?, self.text()?);
@@ -467,13 +494,24 @@ impl<'b> Reader<'b, '_> {
                 _ => return Err("an unknown kind of chunk problem".to_string()),
             });
         }
-        Ok(ChunkScan {
+        let scan = ChunkScan {
             index,
             records,
-            events,
+            events: Vec::new(),
             record_ids,
             problems,
-        })
+        };
+        // (An event takes at least its five header numbers and its kind.)
+        Ok((scan, self.count(6)?))
+    }
+
+    /// Appends `count` events to `events`.
+    fn events(&mut self, count: usize, events: &mut Vec<Event>) -> Read<()> {
+        events.reserve(count);
+        for _ in 0..count {
+            events.push(self.event()?);
+        }
+        Ok(())
     }
 
     fn event(&mut self) -> Read<Event> {

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use leptos::prelude::*;
-use logonscope_core::protocol::{FromWorker, ToWorker, decode_scans, plan_ranges};
+use logonscope_core::protocol::{FromWorker, ToWorker, decode_scans_into, plan_ranges};
 use logonscope_core::raw::RawRecord;
 use logonscope_core::scan::{
     FileError, FileScan, HEADER_PROBE_SIZE, ScannedFile, check_header, unreadable_file,

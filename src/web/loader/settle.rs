@@ -234,11 +234,7 @@ pub(super) fn merge_batch(
     scan: &mut FileScan,
     locator: &mut RecordLocator,
 ) -> Result<(), String> {
-    for chunk in decode_scans(bulk, texts)? {
-        locator.add(index as u32, &chunk);
-        scan.add(chunk);
-    }
-    Ok(())
+    decode_scans_into(bulk, texts, scan, |chunk| locator.add(index as u32, chunk))
 }
 
 /// The driver of load `load_id`: merges each file once it is read, shows the sessions of the
