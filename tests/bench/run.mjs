@@ -5,7 +5,8 @@
 // Chromium (files given to the file input until the session count is shown; peak JS heap of the
 // page and its workers over CDP, wasm memory from the page's load statistics, renderer RSS, the
 // longest main-thread task; on the smallest log, the exported JSON against the CLI's, byte for
-// byte). Then the release bundle (sizes raw and gzip, first contentful paint) and, when it is
+// byte), and for reference the same browser only reading the file as the app's workers do,
+// with nothing parsed (tests/bench/read-alone). Then the release bundle (sizes raw and gzip, first contentful paint) and, when it is
 // there, tests/bench/ui-scale.mjs. It ends with one Markdown table of every figure beside the
 // issue's targets, and exits 1 when any correctness check failed (never for a missed speed
 // target: those are figures). Not a test: timings on a shared machine are noisy.
@@ -25,7 +26,7 @@ import zlib from 'node:zlib';
 // so that the flag added to its launch below reaches the harness's launch.
 import { chromium } from '../e2e/node_modules/playwright-core/index.mjs';
 
-import { App, ROOT, loadFiles, waitDone, sessionCount } from '../e2e/harness.mjs';
+import { App, ROOT, loadFiles, waitDone, sessionCount, startServer } from '../e2e/harness.mjs';
 import { Cdp, TargetWatch, freePort } from './cdp.mjs';
 
 const MB = 1e6;
@@ -386,6 +387,40 @@ async function browserLoad(env, log, { checkExport, cli }) {
   return result;
 }
 
+/**
+ * A reference for the browser's figure: the same browser only reading `log`, as the app's
+ * workers read it (`workers` of them, 4 MiB pieces: the worker's READ_CHUNKS of 64 chunks,
+ * each copied into WebAssembly memory), with nothing parsed (tests/bench/read-alone). Best of
+ * `runs`, in seconds from the input's change event to the last worker's end.
+ */
+async function readAlone(env, log, workers, runs) {
+  const server = await startServer(path.join(ROOT, 'tests', 'bench', 'read-alone'));
+  // (A context of its own: the app's contexts refuse requests off the app's origin.)
+  const context = await env.app.browser.newContext();
+  try {
+    const times = [];
+    for (let run = 0; run < runs; run += 1) {
+      const page = await context.newPage();
+      await page.goto(`${server.url}?workers=${workers}&chunks=64`);
+      // (The workers start meanwhile, as the app's do before a file is given.)
+      await page.waitForTimeout(1000);
+      await page.locator('#file').setInputFiles([log.file]);
+      await page.locator('#out[data-millis]').waitFor({ timeout: 600_000 });
+      const { millis, bytes } = await page
+        .locator('#out')
+        .evaluate((out) => ({ millis: Number(out.dataset.millis), bytes: Number(out.dataset.bytes) }));
+      const chunkBytes = Math.max(0, log.size - 4096);
+      if (bytes !== chunkBytes) fail(`${log.label}: reading alone took in ${bytes} of the ${chunkBytes} bytes of chunks`);
+      times.push(millis / 1000);
+      await page.close();
+    }
+    return { seconds: Math.min(...times), runs };
+  } finally {
+    await context.close();
+    await server.close();
+  }
+}
+
 async function compareExport(page, cli, log) {
   const [download] = await Promise.all([
     page.waitForEvent('download', { timeout: 300_000 }),
@@ -446,7 +481,7 @@ function yesNo(met) {
 }
 
 function table(results) {
-  const { logs, native, dumps, browser, bundle, paint, threads } = results;
+  const { logs, native, dumps, browser, reading, bundle, paint, threads } = results;
   const head = ['figure', ...logs.map((l) => l.label), 'target', 'met'];
   const rows = [];
   const row = (figure, cells, target = '', met = '') => rows.push([figure, ...cells, target, met]);
@@ -481,9 +516,17 @@ function table(results) {
   const browserRatio = each((i) => (browser[i]?.seconds != null && dumps[i]?.seconds ? browser[i].seconds / dumps[i].seconds : null));
   const first = browserRatio[0];
   row('browser / `evtx_dump -t 1` (time)', browserRatio.map(fmt.ratio), `<= 1.0 on ${logs[0].label}`, first == null ? 'n/a' : yesNo(first <= 1.0));
+  row(
+    'reference: the same browser only reading the file (same workers and reads, nothing parsed)',
+    each((i) => (reading[i] ? `${fmt.s(reading[i].seconds)}${reading[i].runs > 1 ? `, best of ${reading[i].runs}` : ''}` : 'n/a')),
+  );
+  row(
+    '  reading alone / `evtx_dump -t 1` (time)',
+    each((i) => fmt.ratio(reading[i] && dumps[i]?.seconds ? reading[i].seconds / dumps[i].seconds : null)),
+  );
   row('page\'s own load time (`data-millis`)', each((i) => (browser[i]?.stats?.millis == null ? 'n/a' : fmt.s(browser[i].stats.millis / 1000))));
   const seconds = (pick) => each((i) => (pick(browser[i]?.stats) == null ? 'n/a' : fmt.s(pick(browser[i].stats) / 1000)));
-  row('  of which until every chunk was read (`data-read-millis`)', seconds((s) => s?.readMillis));
+  row('  of which until every chunk was read and merged (`data-read-millis`)', seconds((s) => s?.readMillis));
   row('  workers reading the file, summed (`data-worker-read-millis`)', seconds((s) => s?.workerReadMillis));
   row('  workers scanning and encoding, summed (`data-worker-scan-millis`)', seconds((s) => s?.workerScanMillis));
   row('  page decoding and merging the workers\' results (`data-merge-millis`)', seconds((s) => s?.mergeMillis));
@@ -546,7 +589,7 @@ function table(results) {
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   for (const log of args.logs) log.size = fs.statSync(log.file).size;
-  const results = { logs: args.logs, native: [], dumps: [], browser: [], threads: os.availableParallelism() };
+  const results = { logs: args.logs, native: [], dumps: [], browser: [], reading: [], threads: os.availableParallelism() };
 
   section('native core: `logonscope bench` (fast 1 thread timed; parallel and plain checked against it)');
   for (const [i, log] of args.logs.entries()) {
@@ -598,6 +641,12 @@ async function main() {
       } else if (native && load.sessions !== native.sessions) {
         fail(`${log.label}: the page shows ${load.sessions} sessions, the native core found ${native.sessions}`);
       }
+      const reading = await readAlone(env, log, load.stats?.workers ?? 2, i === 0 ? 3 : 1);
+      results.reading.push(reading);
+      console.log(
+        `  reference: the browser reading the file alone (${load.stats?.workers ?? 2} workers, nothing parsed): ` +
+          `${fmt.s(reading.seconds)}${reading.runs > 1 ? `, best of ${reading.runs}` : ''}`,
+      );
       if (load.pageErrors) fail(`${log.label}: page errors: ${load.pageErrors.join(' | ').slice(0, 2000)}`);
       if (load.offOrigin) fail(`${log.label}: requests off the page's origin: ${load.offOrigin.join(', ')}`);
       console.log(

@@ -158,13 +158,18 @@ mod tests {
         );
     }
 
-    #[test]
-    fn scans_survive_the_bulk_encoding() {
+    /// A real log of the shared samples.
+    fn sample() -> Vec<u8> {
         let path = format!(
             "{}/../../../shared/evtx-samples/security-with-failures.evtx",
             env!("CARGO_MANIFEST_DIR")
         );
-        let bytes = std::fs::read(path).unwrap();
+        std::fs::read(path).unwrap()
+    }
+
+    #[test]
+    fn scans_survive_the_bulk_encoding() {
+        let bytes = sample();
         let real = scan_chunk(0, &bytes[4096..4096 + 65536]);
         assert!(!real.events.is_empty() && !real.record_ids.is_empty());
         let scans = vec![
@@ -195,11 +200,7 @@ mod tests {
 
     #[test]
     fn scans_decode_straight_into_a_file() {
-        let path = format!(
-            "{}/../../../shared/evtx-samples/security-with-failures.evtx",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let bytes = std::fs::read(path).unwrap();
+        let bytes = sample();
         let layout = crate::scan::check_header(&bytes, bytes.len() as u64).unwrap();
         let chunks: Vec<ChunkScan> = (0..layout.chunks)
             .map(|index| {

@@ -620,14 +620,30 @@ pub fn legend(layout: &TimelineLayout) -> Vec<Option<u32>> {
         .collect()
 }
 
-/// The logon types that have a colour of their own (`--lt-<n>`); the others use `--lt-other`.
-pub const COLOURED_TYPES: [u32; 9] = [2, 3, 4, 5, 7, 8, 9, 10, 11];
-
-/// The CSS class of a bar of logon type `logon_type`: `timeline-lt-<n>` or `timeline-lt-other`.
+/// The CSS class of a bar of logon type `logon_type`: `timeline-lt-<n>` or `timeline-lt-other`
+/// (see [`logon_type_colour`]).
 pub fn logon_type_class(logon_type: Option<u32>) -> String {
+    format!(
+        "timeline-lt-{}",
+        logon_type.map_or("other", logon_type_colour)
+    )
+}
+
+/// The colour of logon type `logon_type`, as the page's classes and CSS variables name it
+/// (`--lt-2`, `sessions-lt-2`, `failures-lt-2`, ...): its number for the types with a colour
+/// of their own, `other` for every other type. The one place that says which types have one.
+pub fn logon_type_colour(logon_type: u32) -> &'static str {
     match logon_type {
-        Some(n) if COLOURED_TYPES.contains(&n) => format!("timeline-lt-{n}"),
-        _ => "timeline-lt-other".to_string(),
+        2 => "2",
+        3 => "3",
+        4 => "4",
+        5 => "5",
+        7 => "7",
+        8 => "8",
+        9 => "9",
+        10 => "10",
+        11 => "11",
+        _ => "other",
     }
 }
 
@@ -1507,6 +1523,9 @@ mod tests {
         assert_eq!(logon_type_class(Some(10)), "timeline-lt-10");
         assert_eq!(logon_type_class(Some(12)), "timeline-lt-other");
         assert_eq!(logon_type_class(None), "timeline-lt-other");
+        assert_eq!(logon_type_colour(0), "other");
+        assert_eq!(logon_type_colour(13), "other");
+        assert_eq!(logon_type_colour(7), "7");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use logonscope_core::report::{Warning, WarningKind};
 use logonscope_view::accounts::account_name;
 use logonscope_view::coverage::{Coverage, EventRow, coverage};
+use logonscope_view::timeline::logon_type_colour;
 use logonscope_view::zone::Zone;
 
 use crate::web::clock::show_time;
@@ -74,7 +75,7 @@ fn CoverageBody(found: Coverage) -> impl IntoView {
             view! {
                 <tr class:coverage-zero=zero data-type=t.number.to_string()>
                     <td class="coverage-num">
-                        <span class=format!("coverage-lt coverage-lt-{}", t.number)></span>
+                        <span class=format!("coverage-lt coverage-lt-{}", logon_type_colour(t.number))></span>
                         {t.number.to_string()}
                     </td>
                     <td>{t.title}</td>

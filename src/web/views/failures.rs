@@ -15,6 +15,7 @@ use logonscope_view::failures::{
     BurstKind, EXPANDED_ROWS_CAP, FailureGroup, GroupBy, bucket_bounds, burst_buckets,
     bursts_first, group_failures, histogram, source_address,
 };
+use logonscope_view::timeline::logon_type_colour;
 use logonscope_view::zone::Zone;
 
 use crate::web::clock::show_time;
@@ -511,10 +512,7 @@ fn failure_row(failure: Failure, zone: Zone) -> impl IntoView {
         .to_string();
     let logon_type_class = format!(
         "failures-lt failures-lt-{}",
-        failure
-            .logon_type
-            .filter(|n| catalog::logon_type(*n).is_some())
-            .map_or_else(|| "other".to_string(), |n| n.to_string())
+        failure.logon_type.map_or("other", logon_type_colour)
     );
     view! {
         <tr data-testid="failure-row" data-record-id=failure.record_id.to_string()>

@@ -8,6 +8,7 @@
 //! of redrawing the table. Text fields of the filter bar write the filter after a short pause
 //! in typing, because every change re-filters the whole report and redraws the timeline.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use leptos::ev;
@@ -19,6 +20,7 @@ use logonscope_view::columns::{
 };
 use logonscope_view::filter::{FilterChoices, SessionFilter, TimeInput, parse_time_input};
 use logonscope_view::numbers::thousands;
+use logonscope_view::timeline::logon_type_colour;
 use logonscope_view::zone::Zone;
 use wasm_bindgen::JsCast;
 
@@ -657,8 +659,9 @@ fn table_row(state: AppState, range: Memo<(usize, usize)>, place: usize) -> impl
                 move || content.with(|row| row.as_ref().is_some_and(|row| row.cells[at].badge));
             let class = move || {
                 content.with(|row| {
-                    row.as_ref()
-                        .map_or("sessions-cell", |row| row.cells[at].class)
+                    row.as_ref().map_or(Cow::Borrowed("sessions-cell"), |row| {
+                        row.cells[at].class.clone()
+                    })
                 })
             };
             view! {
@@ -707,7 +710,8 @@ struct RowContent {
 /// "yes" badge.
 #[derive(Clone, PartialEq)]
 struct CellParts {
-    class: &'static str,
+    /// (Borrowed, but for the logon type's, which names its colour.)
+    class: Cow<'static, str>,
     text: String,
     title: String,
     badge: bool,
@@ -732,7 +736,7 @@ fn row_content(state: AppState, position: usize) -> Option<RowContent> {
 /// sessions) are marked so that they do not read as blanks.
 fn cell_parts(column: Column, s: &Session, zone: Zone) -> CellParts {
     let plain = |class: &'static str, text: String, title: String| CellParts {
-        class,
+        class: Cow::Borrowed(class),
         text,
         title,
         badge: false,
@@ -770,19 +774,16 @@ fn cell_parts(column: Column, s: &Session, zone: Zone) -> CellParts {
         Column::LogonType => {
             let text = column.cell_text(s, &|_| String::new());
             let class = match s.logon_type {
-                Some(2) => "sessions-cell sessions-lt sessions-lt-2",
-                Some(3) => "sessions-cell sessions-lt sessions-lt-3",
-                Some(4) => "sessions-cell sessions-lt sessions-lt-4",
-                Some(5) => "sessions-cell sessions-lt sessions-lt-5",
-                Some(7) => "sessions-cell sessions-lt sessions-lt-7",
-                Some(8) => "sessions-cell sessions-lt sessions-lt-8",
-                Some(9) => "sessions-cell sessions-lt sessions-lt-9",
-                Some(10) => "sessions-cell sessions-lt sessions-lt-10",
-                Some(11) => "sessions-cell sessions-lt sessions-lt-11",
-                Some(_) => "sessions-cell sessions-lt sessions-lt-other",
-                None => "sessions-cell sessions-lt",
+                Some(n) => format!(
+                    "sessions-cell sessions-lt sessions-lt-{}",
+                    logon_type_colour(n)
+                ),
+                None => "sessions-cell sessions-lt".to_string(),
             };
-            plain(class, text.clone(), text)
+            CellParts {
+                class: Cow::Owned(class),
+                ..plain("", text.clone(), text)
+            }
         }
         _ => {
             let text = column.cell_text(s, &|_| String::new());
