@@ -8,10 +8,10 @@
 //! costs one byte, and reading is a walk over the bytes.
 //!
 //! Layout: the table's length in bytes (4 bytes, little-endian), the table (a count, then each
-//! text as a length and its UTF-8), then the scans, each with its events last. Numbers are
-//! LEB128 varints. An optional
-//! text or small number is written as 0 when absent, else as one more than its value. Every
-//! read is checked: a damaged buffer is an error, never a panic or a huge allocation.
+//! text as a length and its UTF-8), then the scans, each with its events last (a reader can
+//! put them straight where they go). Numbers are LEB128 varints. An optional text or small
+//! number is written as 0 when absent, else as one more than its value. Every read is
+//! checked: a damaged buffer is an error, never a panic or a huge allocation.
 
 use std::collections::{BTreeMap, HashMap};
 
