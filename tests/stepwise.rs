@@ -21,7 +21,7 @@ fn stepped(files: Vec<ScannedFile>, events: usize) -> Report {
     loop {
         steps += 1;
         if let Some(report) = analysis.step(events) {
-            // Then the freeing of the events, and the joining of the computers.
+            // Then the sorting of the last computer's sessions, and the freeing of the events.
             if events < usize::MAX {
                 let (_, total) = replay.expect("the replay moved the progress");
                 assert!(steps > total.div_ceil(events), "steps of {events}");

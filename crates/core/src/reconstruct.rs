@@ -399,12 +399,17 @@ impl ComputerReplay {
         self.end_of_input();
         let mut sessions = self.sessions;
         let own = sessions.get_mut(self.first..).unwrap_or_default();
-        let keys: Vec<(Option<Timestamp>, u64)> = (own.iter().zip(&self.logon_ids))
-            .map(|(session, &logon_id)| (session.start, logon_id))
-            .collect();
+        let logon_ids = &self.logon_ids;
+        let key = |at: usize| {
+            (
+                own[at].start,
+                logon_ids.get(at).copied().unwrap_or(u64::MAX),
+            )
+        };
         // Sessions open in time order, so they often are sorted already (orphans, which have
-        // no start, are what usually is not).
-        if !keys.is_sorted() {
+        // no start, are what usually is not): the keys are only gathered to sort.
+        if !(1..own.len()).all(|at| key(at - 1) <= key(at)) {
+            let keys: Vec<_> = (0..own.len()).map(key).collect();
             sort_by_keys(own, keys);
         }
         for session in own {

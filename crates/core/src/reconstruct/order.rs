@@ -7,12 +7,12 @@
 //!
 //! Ordering a gigabyte log's million and a half events was one piece of work (the page's
 //! longest task of such a load: over 200 ms), which the page, whose thread also draws it,
-//! could not cut. So each event gets
-//! a key that sorts the same way (its computer's rank by name, its time, its record id, its
-//! index: every key distinct), and the keys are sorted by a merge sort that can stop after any
-//! number of moves and go on later: runs sorted one at a time, then merged pairwise, pass after
-//! pass. Every stage does about as many events as [`ReplayOrder::step`] is given; given them
-//! all at once (the command-line tool), the keys are sorted in one go.
+//! could not cut. So each event gets a key that sorts the same way (its computer's rank by
+//! name, its time, its record id, its index: every key distinct), and the keys are sorted by a
+//! merge sort that can stop after any number of moves and go on later: runs sorted one at a
+//! time, then merged pairwise, pass after pass. Every stage does about as many events as
+//! [`ReplayOrder::step`] is given; given them all at once (the command-line tool), the keys are
+//! sorted in one go.
 
 use std::collections::HashMap;
 
