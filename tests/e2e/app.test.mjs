@@ -417,6 +417,59 @@ test('the sessions table sorts, moves by keyboard, and shows local time on reque
   );
 });
 
+test('the sessions table shows the right sessions wherever it is scrolled', { timeout: 180_000 }, async () => {
+  const report = demo.cli.json;
+  const total = report.sessions.length;
+  await app.withPage(async (page) => {
+    await clickDemo(page);
+    // The drawn rows, in page order: their place among all rows, session and cells.
+    const drawn = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('[data-testid=session-row]')].map((row) => ({
+          rowIndex: Number(row.getAttribute('aria-rowindex')),
+          index: Number(row.getAttribute('data-index')),
+          computer: row.querySelector('[data-column=computer]').textContent,
+          admin: row.querySelector('[data-column=admin]').textContent,
+          selected: row.getAttribute('aria-selected'),
+        })),
+      );
+    const scrollTo = (fraction) =>
+      page.evaluate(async (fraction) => {
+        const table = document.querySelector('[data-testid=sessions-table]');
+        table.scrollTop = fraction * (table.scrollHeight - table.clientHeight);
+        await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+        await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      }, fraction);
+    // Default order: by start, ascending, sessions without a start (orphans) last.
+    const starts = report.sessions.map((s) => (s.start ? Date.parse(s.start) : Infinity));
+    for (const fraction of [0, 0.5, 0.37, 1, 0.999, 0]) {
+      await scrollTo(fraction);
+      const rows = await drawn();
+      assert.ok(rows.length > 10, `rows drawn at ${fraction}`);
+      rows.forEach((row, at) => {
+        const session = report.sessions[row.index];
+        assert.ok(session, `row ${row.rowIndex} names a session of the report`);
+        assert.equal(row.computer, session.computer, `computer of row ${row.rowIndex}`);
+        assert.equal(row.admin, session.admin ? 'yes' : '', `admin of row ${row.rowIndex}`);
+        if (at > 0) {
+          assert.equal(row.rowIndex, rows[at - 1].rowIndex + 1, 'rows in page order, none missing');
+          assert.ok(starts[rows[at - 1].index] <= starts[row.index], `row ${row.rowIndex} in start order`);
+        }
+      });
+      if (fraction === 0) assert.equal(rows[0].rowIndex, 2, 'the first row at the top');
+      if (fraction === 1) assert.equal(rows[rows.length - 1].rowIndex, total + 1, 'the last row at the bottom');
+    }
+    // A click on a row drawn after scrolling selects its session, and only it.
+    await scrollTo(0.5);
+    const row = page.locator('[data-testid=session-row]').nth(12);
+    const index = Number(await row.getAttribute('data-index'));
+    await row.click();
+    await page.waitForSelector('[data-testid=session-detail]', { state: 'visible' });
+    const selected = (await drawn()).filter((r) => r.selected === 'true');
+    assert.deepEqual(selected.map((r) => r.index), [index], 'the clicked row alone is selected');
+  });
+});
+
 test('failed logons and audit coverage of smb-password-guessing', { timeout: 180_000 }, async () => {
   const paths = [sample('smb-password-guessing.evtx')];
   const report = cliJson(paths).json;

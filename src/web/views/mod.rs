@@ -7,4 +7,5 @@ pub mod exports;
 pub mod failures;
 pub mod sessions;
 pub mod share;
+mod table_rows;
 pub mod timeline;

@@ -3,36 +3,35 @@
 //!
 //! A case can hold a million sessions, so the table draws only the rows in view (plus a few
 //! either side) inside a body as tall as all rows would be; `logonscope_view::columns`
-//! decides which rows those are and where they go ([`TableGeometry`]). Rows are keyed by
-//! (report, position, session) so that scrolling by a row adds one row and drops one instead
-//! of redrawing the table. Text fields of the filter bar write the filter after a short pause
-//! in typing, because every change re-filters the whole report and redraws the timeline.
+//! decides which rows those are and where they go ([`TableGeometry`]), and `table_rows`
+//! draws them. Text fields of the filter bar write the filter after a short pause in typing,
+//! because every change re-filters the whole report and redraws the timeline.
 
-use std::borrow::Cow;
 use std::time::Duration;
 
 use leptos::ev;
 use leptos::prelude::*;
-use logonscope_core::report::Session;
-use logonscope_core::time::Timestamp;
 use logonscope_view::columns::{
     Column, NavKey, Sort, TableGeometry, end_reason_title, logon_type_text, move_selection,
 };
 use logonscope_view::filter::{FilterChoices, SessionFilter, TimeInput, parse_time_input};
 use logonscope_view::numbers::thousands;
-use logonscope_view::timeline::logon_type_colour;
 use logonscope_view::zone::Zone;
 use wasm_bindgen::JsCast;
 
 use crate::web::clock::{offset_minutes, show_time};
 use crate::web::state::AppState;
+use crate::web::views::table_rows::{DrawnRows, RowsWanted, row_index_of};
 
 /// Height of a table row, in pixels (the CSS says the same: `.sessions-row`).
 const ROW_HEIGHT: f64 = 26.0;
 /// Height of the sticky header row (`.sessions-header`).
 const HEADER_HEIGHT: f64 = 30.0;
-/// Rows drawn beyond each edge of the view, so that fast scrolling shows no gap.
-const OVERSCAN: usize = 10;
+/// Rows drawn beyond each edge of the view, so that a scroll the browser makes before the
+/// page's code runs shows rows rather than a gap. Few: every drawn row costs text layout and
+/// paint each frame of a long scroll (at 1,000,000 sessions every drawn row changes each
+/// frame), and the page draws the rows anew as soon as a scroll reaches it.
+const OVERSCAN: usize = 3;
 /// The tallest body the table gives itself; beyond, scrolling maps onto rows proportionally
 /// (Firefox does not lay out elements taller than about 17.9 million pixels).
 const MAX_BODY_HEIGHT: f64 = 8_000_000.0;
@@ -529,12 +528,39 @@ fn SessionsTable() -> impl IntoView {
         }
     };
 
-    // Rows are drawn once per place in the window and then given the session that comes
-    // to their place: see `table_row`.
-    let places = move || {
+    // The rows are drawn by hand (see `table_rows`), each time the window, the rows, the
+    // zone or the selection change.
+    let rows_group: NodeRef<leptos::html::Div> = NodeRef::new();
+    let drawn_rows = StoredValue::new_local(DrawnRows::default());
+    let report_generation = Memo::new(move |previous: Option<&u64>| {
+        state.analysis.track();
+        previous.map_or(0, |generation| generation + 1)
+    });
+    Effect::new(move |_| {
+        let Some(group) = rows_group.get() else {
+            return;
+        };
         let (first, last) = range.get();
-        0..last.saturating_sub(first)
-    };
+        let zone = state.zone.get();
+        let selected = state.selected.get();
+        let report_generation = report_generation.get();
+        state.visible.with(|visible| {
+            state.analysis.with(|analysis| {
+                let wanted = RowsWanted {
+                    first,
+                    last,
+                    visible,
+                    sessions: analysis
+                        .as_ref()
+                        .map_or(&[], |analysis| &analysis.report.sessions[..]),
+                    zone,
+                    selected,
+                    report_generation,
+                };
+                drawn_rows.update_value(|rows| rows.show(&group, &wanted));
+            })
+        });
+    });
     let row_count = move || state.visible.with(|v| v.len());
     let empty = move || row_count() == 0;
 
@@ -572,16 +598,16 @@ fn SessionsTable() -> impl IntoView {
                 >
                     <div
                         class="sessions-rows"
+                        node_ref=rows_group
                         style:transform=move || {
                             format!("translateY({}px)", window.with(|w| w.offset_px))
                         }
-                    >
-                        <For
-                            each=places
-                            key=|place: &usize| *place
-                            children=move |place: usize| table_row(state, range, place)
-                        />
-                    </div>
+                        on:click=move |ev: ev::MouseEvent| {
+                            if let Some(index) = row_index_of(ev.target()) {
+                                state.selected.set(Some(index));
+                            }
+                        }
+                    ></div>
                 </div>
             </Show>
         </div>
@@ -636,159 +662,6 @@ fn HeaderRow() -> impl IntoView {
         <div class="sessions-row sessions-header" role="row" aria-rowindex="1">
             {headers}
         </div>
-    }
-}
-
-/// One row of the table at `place` among the rows drawn (`range`: the rows of the window),
-/// made once and then given whichever session comes to its place. Scrolling a million rows
-/// replaces every row of the window each frame; rewriting a few texts of existing rows costs
-/// much less than building new ones (texts and attributes are only written when they change).
-fn table_row(state: AppState, range: Memo<(usize, usize)>, place: usize) -> impl IntoView {
-    let content = Memo::new(move |_| row_content(state, range.get().0 + place));
-    let index = move || content.with(|row| row.as_ref().map(|row| row.index));
-    let selected = move || index().is_some() && state.selected.get() == index();
-    let position = move || content.with(|row| row.as_ref().map_or(0, |row| row.position));
-    let cells = Column::ALL
-        .into_iter()
-        .enumerate()
-        .map(|(at, column)| {
-            let part = move |read: fn(&CellParts) -> String| {
-                content.with(|row| row.as_ref().map(|row| read(&row.cells[at])))
-            };
-            let badge =
-                move || content.with(|row| row.as_ref().is_some_and(|row| row.cells[at].badge));
-            let class = move || {
-                content.with(|row| {
-                    row.as_ref().map_or(Cow::Borrowed("sessions-cell"), |row| {
-                        row.cells[at].class.clone()
-                    })
-                })
-            };
-            view! {
-                <div
-                    role="cell"
-                    class=class
-                    data-column=column.key()
-                    title=move || part(|cell| cell.title.clone()).filter(|title| !title.is_empty())
-                >
-                    {move || badge().then(|| view! { <span class="sessions-badge">"yes"</span> })}
-                    {move || part(|cell| cell.text.clone()).unwrap_or_default()}
-                </div>
-            }
-        })
-        .collect_view();
-    view! {
-        <div
-            class="sessions-row"
-            class=("sessions-alt", move || position() % 2 == 1)
-            class=("sessions-selected", selected)
-            role="row"
-            aria-rowindex=move || (position() + 2).to_string()
-            aria-selected=move || selected().to_string()
-            data-testid="session-row"
-            data-index=move || index().map(|index| index.to_string())
-            on:click=move |_| {
-                if let Some(index) = index() {
-                    state.selected.set(Some(index));
-                }
-            }
-        >
-            {cells}
-        </div>
-    }
-}
-
-/// What a row shows: the session at `position` of the visible rows, cell by cell.
-#[derive(Clone, PartialEq)]
-struct RowContent {
-    position: usize,
-    index: u32,
-    cells: [CellParts; 12],
-}
-
-/// What one cell shows: its classes, its text, its tooltip (empty: none), and whether it is a
-/// "yes" badge.
-#[derive(Clone, PartialEq)]
-struct CellParts {
-    /// (Borrowed, but for the logon type's, which names its colour.)
-    class: Cow<'static, str>,
-    text: String,
-    title: String,
-    badge: bool,
-}
-
-fn row_content(state: AppState, position: usize) -> Option<RowContent> {
-    let index = state
-        .visible
-        .with(|visible| visible.get(position).copied())?;
-    let zone = state.zone.get();
-    state.analysis.with(|analysis| {
-        let session = analysis.as_ref()?.report.sessions.get(index as usize)?;
-        Some(RowContent {
-            position,
-            index,
-            cells: Column::ALL.map(|column| cell_parts(column, session, zone)),
-        })
-    })
-}
-
-/// One cell. Times follow the page's zone; missing starts (orphans) and ends (open
-/// sessions) are marked so that they do not read as blanks.
-fn cell_parts(column: Column, s: &Session, zone: Zone) -> CellParts {
-    let plain = |class: &'static str, text: String, title: String| CellParts {
-        class: Cow::Borrowed(class),
-        text,
-        title,
-        badge: false,
-    };
-    let time = |t: Timestamp| {
-        plain(
-            "sessions-cell sessions-time",
-            show_time(t, zone),
-            String::new(),
-        )
-    };
-    let marked =
-        |text: &str, why: String| plain("sessions-cell sessions-missing", text.to_string(), why);
-    let badge = |on: bool| CellParts {
-        badge: on,
-        ..plain("sessions-cell sessions-flag", String::new(), String::new())
-    };
-    match column {
-        Column::Start => match s.start {
-            Some(t) => time(t),
-            None => marked(
-                "—",
-                "No logon event: the session began before the log (orphan)".to_string(),
-            ),
-        },
-        Column::End => match (s.end, s.end_reason) {
-            (Some(t), _) => time(t),
-            (None, logonscope_core::report::EndReason::LogEnd) => {
-                marked("open", "Still open when the log ends".to_string())
-            }
-            (None, reason) => marked("—", format!("No end time: {}", end_reason_title(reason))),
-        },
-        Column::Admin => badge(s.admin),
-        Column::Elevated => badge(s.elevated == Some(true)),
-        Column::LogonType => {
-            let text = column.cell_text(s, &|_| String::new());
-            let class = match s.logon_type {
-                Some(n) => format!(
-                    "sessions-cell sessions-lt sessions-lt-{}",
-                    logon_type_colour(n)
-                ),
-                None => "sessions-cell sessions-lt".to_string(),
-            };
-            CellParts {
-                class: Cow::Owned(class),
-                ..plain("", text.clone(), text)
-            }
-        }
-        _ => {
-            let text = column.cell_text(s, &|_| String::new());
-            plain("sessions-cell", text.clone(), text)
-        }
     }
 }
 
