@@ -361,7 +361,21 @@ async function main() {
     const wheel = (dx, dy) => `const plot = document.querySelector('.timeline-plot');
       const r = plot.getBoundingClientRect();
       plot.dispatchEvent(new WheelEvent('wheel', { deltaX: ${dx}, deltaY: ${dy}, clientX: r.left + r.width / 2, clientY: r.top + 10, bubbles: true, cancelable: true }));`;
-    await scrollRun('timeline, pan (wheel sideways)', () => {}, wheel(40, 0));
+    // Panning from the fitted view would stop after half a plot width (the view's middle
+    // stays within the data): zoom in about ten times first, then pan one way and back.
+    await scrollRun(
+      'timeline, pan (wheel sideways)',
+      () => {
+        const plot = document.querySelector('.timeline-plot');
+        const r = plot.getBoundingClientRect();
+        for (let i = 0; i < 26; i += 1) {
+          plot.dispatchEvent(new WheelEvent('wheel', { deltaX: 0, deltaY: -60, clientX: r.left + r.width / 2, clientY: r.top + 10, bubbles: true, cancelable: true }));
+        }
+        // Time for the bars to be placed and chosen anew for the zoomed view.
+        return new Promise((resolve) => setTimeout(resolve, 1500));
+      },
+      `const dx = (Math.floor(frame / 60) % 2 === 0) ? 40 : -40; ${wheel('dx', 0)}`,
+    );
     await scrollRun(
       'timeline, zoom in and out (wheel)',
       () => {},
