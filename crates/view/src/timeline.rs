@@ -1529,6 +1529,19 @@ mod tests {
     }
 
     #[test]
+    fn the_types_with_a_colour_are_those_of_the_catalog() {
+        // (The stylesheets give each catalogued type a colour of its own: `--lt-<n>`.)
+        for number in 0..64 {
+            let coloured = logon_type_colour(number) != "other";
+            let catalogued = logonscope_core::catalog::logon_type(number).is_some();
+            assert_eq!(coloured, catalogued, "logon type {number}");
+            if coloured {
+                assert_eq!(logon_type_colour(number), number.to_string());
+            }
+        }
+    }
+
+    #[test]
     fn lane_by_keys_round_trip() {
         for by in LaneBy::ALL {
             assert_eq!(LaneBy::from_key(by.key()), Some(by));

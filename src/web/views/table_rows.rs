@@ -78,10 +78,10 @@ impl DrawnRows {
     }
 }
 
-/// The session index of the row element an event happened in, if any.
+/// The session index of the drawn row an event happened in, if any.
 pub fn row_index_of(target: Option<web_sys::EventTarget>) -> Option<u32> {
     let element = target?.dyn_into::<web_sys::Element>().ok()?;
-    let row = element.closest("[data-testid=session-row]").ok()??;
+    let row = element.closest(".sessions-row[data-index]").ok()??;
     row.get_attribute("data-index")?.parse().ok()
 }
 
