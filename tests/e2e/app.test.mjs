@@ -422,7 +422,7 @@ test('the sessions table shows the right sessions wherever it is scrolled', { ti
   const total = report.sessions.length;
   await app.withPage(async (page) => {
     await clickDemo(page);
-    // The drawn rows, in page order: their place among all rows, session and cells.
+    // The rows' elements, in page order: their place among all rows, session and cells.
     const drawn = () =>
       page.evaluate(() =>
         [...document.querySelectorAll('[data-testid=session-row]')].map((row) => ({
@@ -431,19 +431,63 @@ test('the sessions table shows the right sessions wherever it is scrolled', { ti
           computer: row.querySelector('[data-column=computer]').textContent,
           admin: row.querySelector('[data-column=admin]').textContent,
           selected: row.getAttribute('aria-selected'),
+          top: row.getBoundingClientRect().top,
         })),
       );
-    const scrollTo = (fraction) =>
-      page.evaluate(async (fraction) => {
+    const nextFrame = () =>
+      page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
+    // The canvas paints every frame; the rows' elements are hidden while the table scrolls
+    // and drawn anew when it pauses.
+    const settled = () => page.waitForSelector('.sessions-rows:not(.sessions-stale) [data-testid=session-row]');
+    const scrollTo = async (fraction) => {
+      await page.evaluate((fraction) => {
         const table = document.querySelector('[data-testid=sessions-table]');
         table.scrollTop = fraction * (table.scrollHeight - table.clientHeight);
-        await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-        await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
       }, fraction);
+      await nextFrame();
+      await nextFrame();
+    };
+    // The canvas's pixels, and the colour of one of them (page coordinates).
+    const canvasPixels = () =>
+      page.evaluate(() => {
+        const canvas = document.querySelector('.sessions-canvas');
+        const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        let hash = 0;
+        for (let i = 0; i < data.length; i += 4) hash = (hash * 31 + data[i] + data[i + 1] * 7 + data[i + 2] * 13) | 0;
+        return hash;
+      });
+    const pixelAt = (x, y) =>
+      page.evaluate(
+        ({ x, y }) => {
+          const canvas = document.querySelector('.sessions-canvas');
+          const box = canvas.getBoundingClientRect();
+          const ratio = canvas.width / box.width;
+          const [r, g, b] = canvas
+            .getContext('2d')
+            .getImageData(Math.round((x - box.left) * ratio), Math.round((y - box.top) * ratio), 1, 1).data;
+          return [r, g, b];
+        },
+        { x, y },
+      );
+    const accent = await page.evaluate(() => {
+      const probe = document.createElement('div');
+      probe.style.color = 'var(--accent)';
+      document.body.appendChild(probe);
+      const colour = getComputedStyle(probe).color.match(/\d+/g).slice(0, 3).map(Number);
+      probe.remove();
+      return colour;
+    });
     // Default order: by start, ascending, sessions without a start (orphans) last.
     const starts = report.sessions.map((s) => (s.start ? Date.parse(s.start) : Infinity));
+    let previous = 0;
     for (const fraction of [0, 0.5, 0.37, 1, 0.999, 0]) {
+      const before = await canvasPixels();
       await scrollTo(fraction);
+      if (Math.abs(fraction - previous) > 0.01) {
+        assert.notEqual(await canvasPixels(), before, `the canvas follows the scroll to ${fraction}`);
+      }
+      previous = fraction;
+      await settled();
       const rows = await drawn();
       assert.ok(rows.length > 10, `rows drawn at ${fraction}`);
       rows.forEach((row, at) => {
@@ -459,14 +503,38 @@ test('the sessions table shows the right sessions wherever it is scrolled', { ti
       if (fraction === 0) assert.equal(rows[0].rowIndex, 2, 'the first row at the top');
       if (fraction === 1) assert.equal(rows[rows.length - 1].rowIndex, total + 1, 'the last row at the bottom');
     }
-    // A click on a row drawn after scrolling selects its session, and only it.
+    // A click on a row drawn after scrolling selects its session, and only it; the canvas
+    // paints the selection on that row (its accent bar), not on the next.
     await scrollTo(0.5);
+    await settled();
     const row = page.locator('[data-testid=session-row]').nth(12);
     const index = Number(await row.getAttribute('data-index'));
     await row.click();
     await page.waitForSelector('[data-testid=session-detail]', { state: 'visible' });
     const selected = (await drawn()).filter((r) => r.selected === 'true');
     assert.deepEqual(selected.map((r) => r.index), [index], 'the clicked row alone is selected');
+    const box = await row.boundingBox();
+    const tableLeft = await page.evaluate(() => document.querySelector('.sessions-canvas').getBoundingClientRect().left);
+    assert.deepEqual(await pixelAt(tableLeft + 1, box.y + box.height / 2), accent, 'the selected row has its bar');
+    assert.notDeepEqual(await pixelAt(tableLeft + 1, box.y + box.height * 1.5), accent, 'the next row has none');
+    await page.keyboard.press('Escape');
+
+    // A click while the table still scrolls (the rows' elements hidden) selects the row
+    // painted under the pointer.
+    const point = { x: tableLeft + 300, y: box.y + box.height / 2 };
+    await page.evaluate(() => {
+      const table = document.querySelector('[data-testid=sessions-table]');
+      table.scrollTop += 26 * 7 + 5;
+    });
+    await nextFrame();
+    assert.equal(await page.locator('.sessions-rows.sessions-stale').count(), 1, 'the elements wait while scrolling');
+    await page.mouse.click(point.x, point.y);
+    await page.waitForSelector('[data-testid=session-detail]', { state: 'visible' });
+    await settled();
+    const under = (await drawn()).filter((r) => r.top <= point.y && point.y < r.top + box.height);
+    assert.equal(under.length, 1, 'one row under the point');
+    assert.equal(under[0].selected, 'true', 'the row under the pointer is selected');
+    assert.notEqual(under[0].index, index, 'another row than before');
   });
 });
 

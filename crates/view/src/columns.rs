@@ -671,6 +671,21 @@ impl TableGeometry {
         }
     }
 
+    /// Where the top of `row` is at `scroll_top`, in pixels from the top of the view (negative
+    /// for a row partly or wholly above it).
+    pub fn row_top_in_view(&self, row: usize, scroll_top: f64) -> f64 {
+        row as f64 * self.row_height_px - self.virtual_top(scroll_top)
+    }
+
+    /// The row at `y_px` pixels from the top of the view at `scroll_top`, if a row is there.
+    pub fn row_at(&self, y_px: f64, scroll_top: f64) -> Option<usize> {
+        if !(0.0..self.viewport_px).contains(&y_px) {
+            return None;
+        }
+        let row = ((self.virtual_top(scroll_top) + y_px) / self.row_height_px).floor() as usize;
+        (row < self.rows).then_some(row)
+    }
+
     /// The first row wholly (or, failing that, partly) in view at `scroll_top`.
     pub fn first_in_view(&self, scroll_top: f64) -> usize {
         let virtual_top = self.virtual_top(scroll_top);
@@ -968,6 +983,47 @@ mod tests {
         assert!((there.first..there.last).contains(&765_432), "{there:?}");
         let y = there.offset_px + (765_432 - there.first) as f64 * 26.0;
         assert!(y >= scroll - 1e-6 && y + 26.0 <= scroll + 520.0 + 1e-6);
+    }
+
+    #[test]
+    fn rows_are_painted_and_clicked_where_the_window_puts_them() {
+        for rows in [1_000, 1_000_000] {
+            let geometry = TableGeometry {
+                rows,
+                row_height_px: 26.0,
+                viewport_px: 520.0,
+                max_height_px: 8_000_000.0,
+            };
+            let end = geometry.window(f64::MAX, 0).body_height_px - 520.0;
+            for scroll_top in [0.0, 13.0, 5_000.0, end / 3.0, end - 1.0, end] {
+                let window = geometry.window(scroll_top, 0);
+                // Row `first` is where the window's offset puts it, relative to the view's top.
+                let top = geometry.row_top_in_view(window.first, scroll_top);
+                assert!(
+                    (top - (window.offset_px - scroll_top)).abs() < 1e-6,
+                    "{rows} rows at {scroll_top}: {top} {window:?}"
+                );
+                assert!(top <= 0.0 && top > -26.0, "{top}");
+                // A point in the middle of each row in view finds that row.
+                for row in window.first..window.last {
+                    let middle = geometry.row_top_in_view(row, scroll_top) + 13.0;
+                    if (0.0..520.0).contains(&middle) {
+                        assert_eq!(geometry.row_at(middle, scroll_top), Some(row));
+                    }
+                }
+            }
+            assert_eq!(geometry.row_at(-1.0, 0.0), None);
+            assert_eq!(geometry.row_at(520.0, 0.0), None);
+        }
+        // Below the last row of a short table there is no row.
+        let short = TableGeometry {
+            rows: 3,
+            row_height_px: 26.0,
+            viewport_px: 520.0,
+            max_height_px: 8_000_000.0,
+        };
+        assert_eq!(short.row_at(77.0, 0.0), Some(2));
+        assert_eq!(short.row_at(78.0, 0.0), None);
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod failures;
 pub mod filter;
 pub mod numbers;
 pub mod raw;
+pub mod table_cells;
 pub mod timeline;
 pub mod view_state;
 pub mod zone;

@@ -7,5 +7,6 @@ pub mod exports;
 pub mod failures;
 pub mod sessions;
 pub mod share;
+mod table_canvas;
 mod table_rows;
 pub mod timeline;

@@ -3,9 +3,11 @@
 //!
 //! A case can hold a million sessions, so the table draws only the rows in view (plus a few
 //! either side) inside a body as tall as all rows would be; `logonscope_view::columns`
-//! decides which rows those are and where they go ([`TableGeometry`]), and `table_rows`
-//! draws them. Text fields of the filter bar write the filter after a short pause in typing,
-//! because every change re-filters the whole report and redraws the timeline.
+//! decides which rows those are and where they go ([`TableGeometry`]). `table_canvas` paints
+//! them each frame, and `table_rows` keeps them as elements over the canvas, redrawn when
+//! scrolling pauses (see `table_canvas` for why). Text fields of the filter bar write the
+//! filter after a short pause in typing, because every change re-filters the whole report and
+//! redraws the timeline.
 
 use std::time::Duration;
 
@@ -21,17 +23,18 @@ use wasm_bindgen::JsCast;
 
 use crate::web::clock::{offset_minutes, show_time};
 use crate::web::state::AppState;
-use crate::web::views::table_rows::{DrawnRows, RowsWanted, row_index_of};
+use crate::web::views::table_canvas::{PaintWanted, TableCanvas, watch_colour_scheme};
+use crate::web::views::table_rows::{DrawnRows, RowsWanted};
 
 /// Height of a table row, in pixels (the CSS says the same: `.sessions-row`).
 const ROW_HEIGHT: f64 = 26.0;
 /// Height of the sticky header row (`.sessions-header`).
 const HEADER_HEIGHT: f64 = 30.0;
-/// Rows drawn beyond each edge of the view, so that a scroll the browser makes before the
-/// page's code runs shows rows rather than a gap. Few: every drawn row costs text layout and
-/// paint each frame of a long scroll (at 1,000,000 sessions every drawn row changes each
-/// frame), and the page draws the rows anew as soon as a scroll reaches it.
+/// Rows kept as elements beyond each edge of the view, for the keyboard and screen readers.
 const OVERSCAN: usize = 3;
+/// The pause in scrolling after which the rows' elements are drawn anew (the canvas follows
+/// every frame).
+const SCROLL_PAUSE: Duration = Duration::from_millis(100);
 /// The tallest body the table gives itself; beyond, scrolling maps onto rows proportionally
 /// (Firefox does not lay out elements taller than about 17.9 million pixels).
 const MAX_BODY_HEIGHT: f64 = 8_000_000.0;
@@ -418,16 +421,15 @@ fn SessionsTable() -> impl IntoView {
     let state = expect_context::<AppState>();
     let container: NodeRef<leptos::html::Div> = NodeRef::new();
     let scroll_top = RwSignal::new(0.0f64);
+    let scroll_left = RwSignal::new(0.0f64);
     let viewport = RwSignal::new(600.0f64);
+    let view_width = RwSignal::new(1_000.0f64);
+    // True from a scroll until it pauses: the rows' elements wait, hidden.
+    let scrolling = RwSignal::new(false);
+    let scroll_generation = StoredValue::new(0u64);
 
-    let geometry = move || TableGeometry {
-        rows: state.visible.with(|v| v.len()),
-        row_height_px: ROW_HEIGHT,
-        viewport_px: viewport.get(),
-        max_height_px: MAX_BODY_HEIGHT,
-    };
+    let geometry = move || table_geometry(state.visible.with(|v| v.len()), viewport.get());
     let window = Memo::new(move |_| geometry().window(scroll_top.get(), OVERSCAN));
-    let range = Memo::new(move |_| window.with(|w| (w.first, w.last)));
     // Where the selected session is among the visible rows (None when filtered out).
     let selected_position = Memo::new(move |_| {
         let selected = state.selected.get()?;
@@ -450,6 +452,7 @@ fn SessionsTable() -> impl IntoView {
             height.min(screen)
         };
         viewport.set(body.max(ROW_HEIGHT));
+        view_width.set(f64::from(el.client_width()));
         scroll_top.set(f64::from(el.scroll_top()));
     };
     // Measure once drawn, and again when the tab comes back or the rows change.
@@ -470,12 +473,10 @@ fn SessionsTable() -> impl IntoView {
             return;
         };
         let top = f64::from(el.scroll_top());
-        let geometry = TableGeometry {
-            rows: state.visible.with_untracked(|v| v.len()),
-            row_height_px: ROW_HEIGHT,
-            viewport_px: viewport.get_untracked(),
-            max_height_px: MAX_BODY_HEIGHT,
-        };
+        let geometry = table_geometry(
+            state.visible.with_untracked(|v| v.len()),
+            viewport.get_untracked(),
+        );
         if let Some(wanted) = geometry.scroll_to_show(position, top) {
             el.set_scroll_top(wanted.round() as i32);
             scroll_top.set(f64::from(el.scroll_top()));
@@ -506,12 +507,10 @@ fn SessionsTable() -> impl IntoView {
             None => return,
         };
         ev.prevent_default();
-        let geometry = TableGeometry {
-            rows: state.visible.with_untracked(|v| v.len()),
-            row_height_px: ROW_HEIGHT,
-            viewport_px: viewport.get_untracked(),
-            max_height_px: MAX_BODY_HEIGHT,
-        };
+        let geometry = table_geometry(
+            state.visible.with_untracked(|v| v.len()),
+            viewport.get_untracked(),
+        );
         let first_in_view = geometry.first_in_view(scroll_top.get_untracked());
         let current = selected_position.get_untracked();
         if let Some(position) = move_selection(
@@ -528,8 +527,51 @@ fn SessionsTable() -> impl IntoView {
         }
     };
 
-    // The rows are drawn by hand (see `table_rows`), each time the window, the rows, the
-    // zone or the selection change.
+    // The canvas paints the rows in view whenever anything it shows changes, scrolling
+    // included, and again when the system's light or dark mode changes.
+    let canvas: NodeRef<leptos::html::Canvas> = NodeRef::new();
+    let painter = StoredValue::new_local(None::<TableCanvas>);
+    let colour_scheme = RwSignal::new(0u32);
+    // (Stored so that it lives, and stops watching, with the table.)
+    let _scheme_watch = StoredValue::new_local(watch_colour_scheme(move || {
+        colour_scheme.update(|n| *n += 1)
+    }));
+    Effect::new(move |_| {
+        let Some(canvas) = canvas.get() else {
+            return;
+        };
+        colour_scheme.track();
+        let wanted_geometry = geometry();
+        let (scroll_top, scroll_left) = (scroll_top.get(), scroll_left.get());
+        let (width_px, zone, selected) = (view_width.get(), state.zone.get(), state.selected.get());
+        state.visible.with(|visible| {
+            state.analysis.with(|analysis| {
+                let wanted = PaintWanted {
+                    geometry: wanted_geometry,
+                    scroll_top,
+                    scroll_left,
+                    width_px,
+                    visible,
+                    sessions: analysis
+                        .as_ref()
+                        .map_or(&[], |analysis| &analysis.report.sessions[..]),
+                    zone,
+                    selected,
+                };
+                painter.update_value(|painter| {
+                    if !painter.as_ref().is_some_and(|p| p.is_on(&canvas)) {
+                        *painter = TableCanvas::new(&canvas);
+                    }
+                    if let Some(painter) = painter {
+                        painter.paint(&wanted);
+                    }
+                });
+            })
+        });
+    });
+
+    // The rows' elements (see `table_rows`), drawn by hand when the window, the rows, the
+    // zone or the selection change, but not while the table scrolls.
     let rows_group: NodeRef<leptos::html::Div> = NodeRef::new();
     let drawn_rows = StoredValue::new_local(DrawnRows::default());
     let report_generation = Memo::new(move |previous: Option<&u64>| {
@@ -537,10 +579,15 @@ fn SessionsTable() -> impl IntoView {
         previous.map_or(0, |generation| generation + 1)
     });
     Effect::new(move |_| {
+        if scrolling.get() {
+            return;
+        }
         let Some(group) = rows_group.get() else {
             return;
         };
-        let (first, last) = range.get();
+        let (first, last, offset_px) = window.with(|w| (w.first, w.last, w.offset_px));
+        let _ = web_sys::HtmlElement::style(&group)
+            .set_property("transform", &format!("translateY({offset_px}px)"));
         let zone = state.zone.get();
         let selected = state.selected.get();
         let report_generation = report_generation.get();
@@ -564,6 +611,49 @@ fn SessionsTable() -> impl IntoView {
     let row_count = move || state.visible.with(|v| v.len());
     let empty = move || row_count() == 0;
 
+    let on_scroll = move |_| {
+        if let Some(Some(el)) = container.try_get_untracked() {
+            scroll_top.set(f64::from(el.scroll_top()));
+            scroll_left.set(f64::from(el.scroll_left()));
+        }
+        if !scrolling.get_untracked() {
+            scrolling.set(true);
+        }
+        let Some(generation) = scroll_generation.try_update_value(|g| {
+            *g += 1;
+            *g
+        }) else {
+            return;
+        };
+        set_timeout(
+            move || {
+                if scroll_generation.try_get_value() == Some(generation) {
+                    scrolling.try_set(false);
+                }
+            },
+            SCROLL_PAUSE,
+        );
+    };
+    // A click selects the row painted under it (the rows' elements may wait for a pause).
+    let on_body_click = move |ev: ev::MouseEvent| {
+        let Some(Some(el)) = container.try_get_untracked() else {
+            return;
+        };
+        let body_top =
+            el.get_bounding_client_rect().top() + f64::from(el.client_top()) + HEADER_HEIGHT;
+        let geometry = table_geometry(
+            state.visible.with_untracked(|v| v.len()),
+            viewport.get_untracked(),
+        );
+        let y = f64::from(ev.client_y()) - body_top;
+        let Some(position) = geometry.row_at(y, f64::from(el.scroll_top())) else {
+            return;
+        };
+        if let Some(index) = state.visible.with_untracked(|v| v.get(position).copied()) {
+            state.selected.set(Some(index));
+        }
+    };
+
     view! {
         <div
             class="sessions-scroll"
@@ -573,11 +663,7 @@ fn SessionsTable() -> impl IntoView {
             aria-rowcount=move || (row_count() + 1).to_string()
             tabindex="0"
             node_ref=container
-            on:scroll=move |_| {
-                if let Some(Some(el)) = container.try_get_untracked() {
-                    scroll_top.set(f64::from(el.scroll_top()));
-                }
-            }
+            on:scroll=on_scroll
             on:keydown=on_keydown
         >
             <HeaderRow/>
@@ -595,18 +681,13 @@ fn SessionsTable() -> impl IntoView {
                     class="sessions-body"
                     role="rowgroup"
                     style:height=move || format!("{}px", window.with(|w| w.body_height_px))
+                    on:click=on_body_click
                 >
+                    <canvas class="sessions-canvas" aria-hidden="true" node_ref=canvas></canvas>
                     <div
                         class="sessions-rows"
+                        class:sessions-stale=move || scrolling.get()
                         node_ref=rows_group
-                        style:transform=move || {
-                            format!("translateY({}px)", window.with(|w| w.offset_px))
-                        }
-                        on:click=move |ev: ev::MouseEvent| {
-                            if let Some(index) = row_index_of(ev.target()) {
-                                state.selected.set(Some(index));
-                            }
-                        }
                     ></div>
                 </div>
             </Show>
@@ -635,12 +716,16 @@ fn HeaderRow() -> impl IntoView {
                 Some(false) => "▲",
                 None => "",
             };
+            let last = Column::ALL.last() == Some(&column);
             view! {
                 <div
                     role="columnheader"
                     class="sessions-cell sessions-head"
                     aria-sort=aria
                     data-column=column.key()
+                    style:left=format!("{}px", column.left_px())
+                    style:width=(!last).then(|| format!("{}px", column.width_px()))
+                    style:right=last.then_some("0")
                 >
                     <button
                         type="button"
@@ -662,6 +747,16 @@ fn HeaderRow() -> impl IntoView {
         <div class="sessions-row sessions-header" role="row" aria-rowindex="1">
             {headers}
         </div>
+    }
+}
+
+/// The table's geometry with `rows` rows and a view `viewport_px` high.
+fn table_geometry(rows: usize, viewport_px: f64) -> TableGeometry {
+    TableGeometry {
+        rows,
+        row_height_px: ROW_HEIGHT,
+        viewport_px,
+        max_height_px: MAX_BODY_HEIGHT,
     }
 }
 

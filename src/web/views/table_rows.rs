@@ -1,21 +1,16 @@
-//! The drawn rows of the sessions table, written by hand rather than as reactive views.
+//! The rows of the sessions table as elements: transparent, over the rows painted on the
+//! canvas (`table_canvas`), and redrawn when scrolling pauses rather than each frame. They are
+//! what screen readers read, what the analyst selects and copies, and what tests read.
 //!
-//! Scrolling a million-row table replaces every drawn row each frame (past a few hundred
-//! thousand rows a scroll position maps onto more rows than it moves pixels). As reactive
-//! views each of the twelve cells of every drawn row re-ran four closures a frame, each
-//! crossing into JavaScript; here one effect gives each row its session and writes only the
-//! texts and attributes that differ from what the row shows (on 1,000,000 sessions, headless
-//! on two cores, the page's script time per frame went from about 20 ms to 6). A row is made
-//! once per place in the window (the n-th drawn row stays the n-th, so the page's order is
-//! the table's) and is given whichever session comes to its place. Texts go in as text
+//! They are written by hand rather than as reactive views: one effect gives each row its
+//! session and writes only the texts and attributes that differ from what the row shows. A row
+//! is made once per place in the window (the n-th drawn row stays the n-th, so the page's order
+//! is the table's) and is given whichever session comes to its place. Texts go in as text
 //! nodes, never as markup: event data is attacker-controlled.
 
-use std::borrow::Cow;
-
-use logonscope_core::report::{EndReason, Session};
-use logonscope_core::time::Timestamp;
-use logonscope_view::columns::{Column, end_reason_title};
-use logonscope_view::timeline::logon_type_colour;
+use logonscope_core::report::Session;
+use logonscope_view::columns::Column;
+use logonscope_view::table_cells::{CellParts, cell_parts};
 use logonscope_view::zone::Zone;
 use wasm_bindgen::JsCast;
 
@@ -78,13 +73,6 @@ impl DrawnRows {
     }
 }
 
-/// The session index of the drawn row an event happened in, if any.
-pub fn row_index_of(target: Option<web_sys::EventTarget>) -> Option<u32> {
-    let element = target?.dyn_into::<web_sys::Element>().ok()?;
-    let row = element.closest(".sessions-row[data-index]").ok()??;
-    row.get_attribute("data-index")?.parse().ok()
-}
-
 /// Which session a row shows, as drawn.
 #[derive(Clone, Copy, PartialEq)]
 struct RowKey {
@@ -99,7 +87,6 @@ struct DrawnRow {
     element: web_sys::Element,
     cells: Vec<DrawnCell>,
     key: Option<RowKey>,
-    class: String,
     selected: Option<bool>,
 }
 
@@ -121,6 +108,7 @@ impl DrawnRow {
         for column in Column::ALL {
             let cell = document.create_element("div").ok()?;
             cell.set_class_name("sessions-cell");
+            place_cell(&cell, column);
             let _ = cell.set_attribute("role", "cell");
             let _ = cell.set_attribute("data-column", column.key());
             let text_node = document.create_text_node("");
@@ -137,7 +125,6 @@ impl DrawnRow {
             element,
             cells,
             key: None,
-            class: "sessions-row".to_string(),
             selected: None,
         })
     }
@@ -162,21 +149,12 @@ impl DrawnRow {
             let _ = self
                 .element
                 .set_attribute("aria-rowindex", &(position + 2).to_string());
+            let time = |t| show_time(t, wanted.zone);
             for (cell, column) in self.cells.iter_mut().zip(Column::ALL) {
-                cell.show(document, cell_parts(column, session, wanted.zone));
+                cell.show(document, cell_parts(column, session, &time));
             }
         }
         let selected = wanted.selected == Some(index);
-        let class = match (position % 2 == 1, selected) {
-            (false, false) => "sessions-row",
-            (true, false) => "sessions-row sessions-alt",
-            (false, true) => "sessions-row sessions-selected",
-            (true, true) => "sessions-row sessions-alt sessions-selected",
-        };
-        if self.class != class {
-            self.element.set_class_name(class);
-            self.class = class.to_string();
-        }
         if self.selected != Some(selected) {
             let _ = self
                 .element
@@ -188,8 +166,8 @@ impl DrawnRow {
 
 impl DrawnCell {
     fn show(&mut self, document: &web_sys::Document, parts: CellParts) {
-        if parts.class != self.shown.class {
-            self.element.set_class_name(&parts.class);
+        if parts.look != self.shown.look {
+            self.element.set_class_name(parts.class());
         }
         if parts.title != self.shown.title {
             if parts.title.is_empty() {
@@ -220,83 +198,18 @@ impl DrawnCell {
     }
 }
 
-/// What one cell shows: its classes, its text, its tooltip (empty: none), and whether it is a
-/// "yes" badge.
-#[derive(Clone, PartialEq)]
-struct CellParts {
-    /// (Borrowed, but for the logon type's, which names its colour.)
-    class: Cow<'static, str>,
-    text: String,
-    title: String,
-    badge: bool,
-}
-
-impl Default for CellParts {
-    /// What a new cell shows: nothing.
-    fn default() -> Self {
-        CellParts {
-            class: Cow::Borrowed("sessions-cell"),
-            text: String::new(),
-            title: String::new(),
-            badge: false,
-        }
-    }
-}
-
-/// One cell. Times follow the page's zone; missing starts (orphans) and ends (open
-/// sessions) are marked so that they do not read as blanks.
-fn cell_parts(column: Column, s: &Session, zone: Zone) -> CellParts {
-    let plain = |class: &'static str, text: String, title: String| CellParts {
-        class: Cow::Borrowed(class),
-        text,
-        title,
-        badge: false,
+/// Puts a cell (of a row or of the header) at its column's place: fixed places rather than a
+/// grid, whose row is laid out anew whenever one of its cells changes. The last column takes
+/// the rest of the row.
+pub fn place_cell(cell: &web_sys::Element, column: Column) {
+    let Some(cell) = cell.dyn_ref::<web_sys::HtmlElement>() else {
+        return;
     };
-    let time = |t: Timestamp| {
-        plain(
-            "sessions-cell sessions-time",
-            show_time(t, zone),
-            String::new(),
-        )
-    };
-    let marked =
-        |text: &str, why: String| plain("sessions-cell sessions-missing", text.to_string(), why);
-    let badge = |on: bool| CellParts {
-        badge: on,
-        ..plain("sessions-cell sessions-flag", String::new(), String::new())
-    };
-    match column {
-        Column::Start => match s.start {
-            Some(t) => time(t),
-            None => marked(
-                "—",
-                "No logon event: the session began before the log (orphan)".to_string(),
-            ),
-        },
-        Column::End => match (s.end, s.end_reason) {
-            (Some(t), _) => time(t),
-            (None, EndReason::LogEnd) => marked("open", "Still open when the log ends".to_string()),
-            (None, reason) => marked("—", format!("No end time: {}", end_reason_title(reason))),
-        },
-        Column::Admin => badge(s.admin),
-        Column::Elevated => badge(s.elevated == Some(true)),
-        Column::LogonType => {
-            let text = column.cell_text(s, &|_| String::new());
-            let class = match s.logon_type {
-                Some(n) => format!(
-                    "sessions-cell sessions-lt sessions-lt-{}",
-                    logon_type_colour(n)
-                ),
-                None => "sessions-cell sessions-lt".to_string(),
-            };
-            CellParts {
-                class: Cow::Owned(class),
-                ..plain("", text.clone(), text)
-            }
-        }
-        _ => {
-            let text = column.cell_text(s, &|_| String::new());
-            plain("sessions-cell", text.clone(), text)
-        }
+    let style = cell.style();
+    let _ = style.set_property("left", &format!("{}px", column.left_px()));
+    if Column::ALL.last() == Some(&column) {
+        let _ = style.set_property("right", "0");
+    } else {
+        let _ = style.set_property("width", &format!("{}px", column.width_px()));
     }
 }

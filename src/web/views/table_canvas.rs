@@ -1,0 +1,337 @@
+//! The rows of the sessions table in view, painted on a canvas.
+//!
+//! At a million sessions every row in view changes each frame of a scroll (a pixel of the
+//! scrollbar is several rows), and laying out and painting the new texts of thirty rows of
+//! twelve cells as elements took the page's thread about 33 ms a frame on the build machine,
+//! where the renderer alone scrolls static rows no faster. Painted here they take a few
+//! milliseconds (see the README's Benchmarks). The same rows also stay as elements
+//! (`table_rows`), transparent over the canvas and redrawn when scrolling pauses: they are what
+//! screen readers read, what the analyst selects and copies, and what tests read. Both take
+//! their cells from `logonscope_view::table_cells`. Texts are painted with `fillText`, which
+//! draws a string as it is: event data is never read as markup.
+
+use std::cell::RefCell;
+
+use logonscope_core::report::Session;
+use logonscope_view::columns::{Column, TableGeometry};
+use logonscope_view::table_cells::{
+    CELL_PADDING_PX, CellLook, CellParts, ROW_MIN_WIDTH_PX, cell_parts,
+};
+use logonscope_view::zone::Zone;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+
+use crate::web::clock::show_time;
+
+/// What the canvas is to show.
+pub struct PaintWanted<'a> {
+    pub geometry: TableGeometry,
+    pub scroll_top: f64,
+    pub scroll_left: f64,
+    /// The width of the table's view (its client width), in CSS pixels.
+    pub width_px: f64,
+    pub visible: &'a [u32],
+    pub sessions: &'a [Session],
+    pub zone: Zone,
+    pub selected: Option<u32>,
+}
+
+/// The canvas and its 2D context.
+pub struct TableCanvas {
+    canvas: web_sys::HtmlCanvasElement,
+    context: web_sys::CanvasRenderingContext2d,
+    /// CSS width, CSS height and device pixel ratio the canvas was last sized for.
+    size: (f64, f64, f64),
+    /// The font the context was last given (setting one parses it).
+    font: RefCell<String>,
+}
+
+/// Height of the "yes" badge.
+const BADGE_HEIGHT_PX: f64 = 16.0;
+/// The logon type's colour swatch: its side, and the space after it.
+const SWATCH_PX: f64 = 8.0;
+const SWATCH_GAP_PX: f64 = 6.0;
+/// The selected row's bar along its left edge.
+const SELECTED_BAR_PX: f64 = 3.0;
+/// How strongly the selected row is tinted with the accent colour.
+const SELECTED_TINT: f64 = 0.24;
+
+impl TableCanvas {
+    pub fn new(canvas: &web_sys::HtmlCanvasElement) -> Option<TableCanvas> {
+        let context = canvas
+            .get_context("2d")
+            .ok()??
+            .dyn_into::<web_sys::CanvasRenderingContext2d>()
+            .ok()?;
+        Some(TableCanvas {
+            canvas: canvas.clone(),
+            context,
+            size: (0.0, 0.0, 0.0),
+            font: RefCell::new(String::new()),
+        })
+    }
+
+    /// Whether this paints on `canvas` (a table drawn anew has a new one).
+    pub fn is_on(&self, canvas: &web_sys::HtmlCanvasElement) -> bool {
+        self.canvas.is_same_node(Some(canvas))
+    }
+
+    /// Paints the rows in view.
+    pub fn paint(&mut self, wanted: &PaintWanted) {
+        let geometry = &wanted.geometry;
+        let window = geometry.window(wanted.scroll_top, 0);
+        let height = geometry.viewport_px.min(window.body_height_px).max(0.0);
+        let width = wanted.width_px.max(0.0);
+        self.resize(width, height);
+        let Some(look) = Look::read(&self.canvas) else {
+            return;
+        };
+        let context = &self.context;
+        context.set_fill_style_str(&look.background);
+        context.fill_rect(0.0, 0.0, width, height);
+        context.set_text_baseline("middle");
+        let row_height = geometry.row_height_px;
+        let row_width = ROW_MIN_WIDTH_PX.max(width);
+        let time = |t| show_time(t, wanted.zone);
+        for position in window.first..window.last {
+            let Some((index, session)) = wanted
+                .visible
+                .get(position)
+                .and_then(|&index| Some((index, wanted.sessions.get(index as usize)?)))
+            else {
+                continue;
+            };
+            let top = geometry.row_top_in_view(position, wanted.scroll_top);
+            if position % 2 == 1 {
+                context.set_fill_style_str(&look.alternate);
+                context.fill_rect(0.0, top, width, row_height);
+            }
+            if wanted.selected == Some(index) {
+                context.set_fill_style_str(&look.accent);
+                context.set_global_alpha(SELECTED_TINT);
+                context.fill_rect(0.0, top, width, row_height);
+                context.set_global_alpha(1.0);
+                context.fill_rect(-wanted.scroll_left, top, SELECTED_BAR_PX, row_height);
+            }
+            let middle = top + row_height / 2.0;
+            for column in Column::ALL {
+                let left = column.left_px() - wanted.scroll_left;
+                let column_width = column.width_in_row_px(row_width);
+                if left + column_width <= 0.0 || left >= width {
+                    continue;
+                }
+                let parts = cell_parts(column, session, &time);
+                self.paint_cell(&look, &parts, left, left + column_width, middle);
+            }
+        }
+    }
+
+    /// Paints a cell between `left` and `right`, its text centred on `middle`.
+    fn paint_cell(&self, look: &Look, parts: &CellParts, left: f64, right: f64, middle: f64) {
+        let context = &self.context;
+        let mut x = left + CELL_PADDING_PX;
+        match parts.look {
+            CellLook::Flag => {
+                if parts.badge {
+                    self.paint_badge(look, x, middle);
+                }
+                return;
+            }
+            CellLook::LogonType(colour) => {
+                if let Some(colour) = colour {
+                    context.set_fill_style_str(&look.logon_type(colour));
+                    context.begin_path();
+                    let _ = context.round_rect_with_f64(
+                        x,
+                        middle - SWATCH_PX / 2.0,
+                        SWATCH_PX,
+                        SWATCH_PX,
+                        2.0,
+                    );
+                    context.fill();
+                }
+                x += SWATCH_PX + SWATCH_GAP_PX;
+            }
+            CellLook::Plain | CellLook::Time | CellLook::Missing => {}
+        }
+        let (font, colour) = match parts.look {
+            CellLook::Missing => (&look.italic_font, &look.muted),
+            _ => (&look.font, &look.text),
+        };
+        self.set_font(font);
+        context.set_fill_style_str(colour);
+        self.paint_text(&parts.text, x, middle, right - CELL_PADDING_PX - x);
+    }
+
+    /// Sizes the canvas to `width` by `height` CSS pixels at the screen's pixel ratio, and
+    /// pulls what follows it up by its height (it sits over the rows, sticky at the top of
+    /// the view).
+    fn resize(&mut self, width: f64, height: f64) {
+        let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
+        if self.size == (width, height, ratio) {
+            return;
+        }
+        self.size = (width, height, ratio);
+        self.canvas.set_width((width * ratio).round() as u32);
+        self.canvas.set_height((height * ratio).round() as u32);
+        let style = self.canvas.style();
+        let _ = style.set_property("width", &format!("{width}px"));
+        let _ = style.set_property("height", &format!("{height}px"));
+        let _ = style.set_property("margin-bottom", &format!("{}px", -height));
+        // Resizing resets the context's state.
+        let _ = self.context.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
+        self.font.borrow_mut().clear();
+    }
+
+    fn set_font(&self, font: &str) {
+        let mut current = self.font.borrow_mut();
+        if *current != font {
+            self.context.set_font(font);
+            font.clone_into(&mut current);
+        }
+    }
+
+    /// Paints `text` from `x`, cut with an ellipsis if it is wider than `room`.
+    fn paint_text(&self, text: &str, x: f64, middle: f64, room: f64) {
+        if text.is_empty() || room <= 0.0 {
+            return;
+        }
+        let width_of = |text: &str| {
+            self.context
+                .measure_text(text)
+                .map_or(0.0, |metrics| metrics.width())
+        };
+        if width_of(text) <= room {
+            let _ = self.context.fill_text(text, x, middle);
+            return;
+        }
+        // The longest start of the text that fits with the ellipsis after it.
+        let ends: Vec<usize> = text.char_indices().map(|(at, _)| at).skip(1).collect();
+        let (mut fits, mut too_long) = (0, ends.len());
+        while fits < too_long {
+            let middle_end = (fits + too_long).div_ceil(2);
+            let end = ends[middle_end - 1];
+            if width_of(&format!("{}…", &text[..end])) <= room {
+                fits = middle_end;
+            } else {
+                too_long = middle_end - 1;
+            }
+        }
+        let cut = if fits == 0 { 0 } else { ends[fits - 1] };
+        let _ = self
+            .context
+            .fill_text(&format!("{}…", &text[..cut]), x, middle);
+    }
+
+    /// The "yes" of the admin and elevated columns: the accent colour's pill.
+    fn paint_badge(&self, look: &Look, x: f64, middle: f64) {
+        self.set_font(&look.badge_font);
+        let text_width = self
+            .context
+            .measure_text("yes")
+            .map_or(0.0, |metrics| metrics.width());
+        let context = &self.context;
+        context.set_fill_style_str(&look.accent);
+        context.begin_path();
+        let _ = context.round_rect_with_f64(
+            x,
+            middle - BADGE_HEIGHT_PX / 2.0,
+            text_width + 2.0 * CELL_PADDING_PX,
+            BADGE_HEIGHT_PX,
+            BADGE_HEIGHT_PX / 2.0,
+        );
+        context.fill();
+        context.set_fill_style_str(&look.accent_text);
+        let _ = context.fill_text("yes", x + CELL_PADDING_PX, middle);
+    }
+}
+
+/// The fonts and colours of the table, read from its style sheet (they follow the system's
+/// light or dark mode): the canvas paints what the elements would show.
+struct Look {
+    style: web_sys::CssStyleDeclaration,
+    font: String,
+    italic_font: String,
+    badge_font: String,
+    background: String,
+    text: String,
+    muted: String,
+    alternate: String,
+    accent: String,
+    accent_text: String,
+    /// The logon types' colours read so far (`--lt-2`, ..., `--lt-other`), by the name
+    /// `logon_type_colour` gives them.
+    logon_types: RefCell<Vec<(&'static str, String)>>,
+}
+
+impl Look {
+    fn read(canvas: &web_sys::HtmlCanvasElement) -> Option<Look> {
+        let style = web_sys::window()?.get_computed_style(canvas).ok()??;
+        let value = |name: &str| property(&style, name);
+        let size = value("font-size");
+        let family = value("font-family");
+        // The elements' badge is 0.7rem against the cells' 0.8125rem.
+        let badge_size = size
+            .trim_end_matches("px")
+            .parse::<f64>()
+            .map_or(9.8, |cell| cell * 0.7 / 0.8125);
+        Some(Look {
+            font: format!("{size} {family}"),
+            italic_font: format!("italic {size} {family}"),
+            badge_font: format!("600 {badge_size}px {family}"),
+            background: value("--bg"),
+            text: value("--fg"),
+            muted: value("--muted"),
+            alternate: value("--row-alt"),
+            accent: value("--accent"),
+            accent_text: value("--accent-fg"),
+            logon_types: RefCell::new(Vec::new()),
+            style,
+        })
+    }
+
+    /// The colour `--lt-<colour>`.
+    fn logon_type(&self, colour: &'static str) -> String {
+        let mut known = self.logon_types.borrow_mut();
+        if let Some((_, value)) = known.iter().find(|(name, _)| *name == colour) {
+            return value.clone();
+        }
+        let value = property(&self.style, &format!("--lt-{colour}"));
+        known.push((colour, value.clone()));
+        value
+    }
+}
+
+fn property(style: &web_sys::CssStyleDeclaration, name: &str) -> String {
+    style
+        .get_property_value(name)
+        .map(|value| value.trim().to_string())
+        .unwrap_or_default()
+}
+
+/// Watches the system's light or dark mode, which the canvas's colours follow (elements follow
+/// it by their style sheet alone), until dropped.
+pub struct ColourSchemeWatch {
+    query: web_sys::MediaQueryList,
+    listener: Closure<dyn FnMut()>,
+}
+
+/// Calls `changed` whenever the system switches between light and dark mode.
+pub fn watch_colour_scheme(changed: impl FnMut() + 'static) -> Option<ColourSchemeWatch> {
+    let query = web_sys::window()?
+        .match_media("(prefers-color-scheme: dark)")
+        .ok()??;
+    let listener = Closure::<dyn FnMut()>::new(changed);
+    query
+        .add_event_listener_with_callback("change", listener.as_ref().unchecked_ref())
+        .ok()?;
+    Some(ColourSchemeWatch { query, listener })
+}
+
+impl Drop for ColourSchemeWatch {
+    fn drop(&mut self) {
+        let _ = self
+            .query
+            .remove_event_listener_with_callback("change", self.listener.as_ref().unchecked_ref());
+    }
+}
