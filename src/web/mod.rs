@@ -2,6 +2,7 @@
 //! Built only for wasm32 (by Trunk); everything it decides is in `logonscope-view`.
 
 mod app;
+mod canvas;
 mod clock;
 mod download;
 mod loader;

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use logonscope_core::Report;
 use logonscope_core::protocol::RawRecord;
+use logonscope_core::report::Session;
 use logonscope_link::SharedView;
 use logonscope_view::columns::{Sort, visible_sessions_indexed};
 use logonscope_view::filter::{SessionFilter, SessionIndex};
@@ -211,6 +212,19 @@ impl AppState {
             link_error: RwSignal::new(None),
             visible,
         }
+    }
+
+    /// Calls `f` with the visible rows (indices into the sessions) and the report's sessions
+    /// (none before a report is loaded), tracking both.
+    pub fn with_visible_sessions<T>(&self, f: impl FnOnce(&[u32], &[Session]) -> T) -> T {
+        self.visible.with(|visible| {
+            self.analysis.with(|analysis| {
+                let sessions = analysis
+                    .as_ref()
+                    .map_or(&[][..], |analysis| &analysis.report.sessions[..]);
+                f(visible, sessions)
+            })
+        })
     }
 
     /// The view as it is now, as links and report files carry it.

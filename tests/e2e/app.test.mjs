@@ -293,6 +293,74 @@ test('the timeline draws one bar per visible session', { timeout: 180_000 }, asy
     await timelineMatches(expected, `filter-user ${needle}`);
 
     await page.click('[data-testid=timeline-fit]');
+    // While the view moves, the bars are painted on a canvas where their (hidden) elements,
+    // moved by the same transform, would be; once it rests, the elements are back.
+    const moving = await page.evaluate(async () => {
+      const plot = document.querySelector('.timeline-plot');
+      const box = plot.getBoundingClientRect();
+      const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      plot.dispatchEvent(new WheelEvent('wheel', { deltaX: 80, clientX: box.left + box.width / 2, clientY: box.top + 20, bubbles: true, cancelable: true }));
+      await frame();
+      const canvas = document.querySelector('.timeline-canvas');
+      const group = document.querySelector('.timeline-bars');
+      const canvasBox = canvas.getBoundingClientRect();
+      const ratio = canvas.width / canvasBox.width;
+      const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      const pixel = (x, y) => {
+        const at = (Math.round((y - canvasBox.top) * ratio) * canvas.width + Math.round((x - canvasBox.left) * ratio)) * 4;
+        return [...pixels.slice(at, at + 4)];
+      };
+      const rects = [...document.querySelectorAll('[data-testid=timeline-bar]')].map((bar) => ({
+        bar,
+        r: bar.getBoundingClientRect(),
+      }));
+      const covered = (x, y, margin) =>
+        rects.filter(({ r }) => r.left - margin <= x && x <= r.right + margin && r.top - margin <= y && y <= r.bottom + margin);
+      // At the middle of each bar's part in view the canvas is opaque, in the bar's colour
+      // where no other bar is there too.
+      const checked = [];
+      for (const { bar, r } of rects) {
+        const [left, right] = [Math.max(r.left, box.left), Math.min(r.right, box.right)];
+        if (right - left < 4) continue;
+        const [x, y] = [(left + right) / 2, r.top + r.height / 2];
+        const [red, green, blue, alpha] = pixel(x, y);
+        const alone = covered(x, y, 0).length === 1;
+        const fill = getComputedStyle(bar).fill.match(/\d+/g).slice(0, 3).map(Number);
+        const near = Math.max(Math.abs(red - fill[0]), Math.abs(green - fill[1]), Math.abs(blue - fill[2])) <= 8;
+        checked.push({ opaque: alpha > 200, colour: alone ? near : null });
+      }
+      // Where no bar is near, the canvas is clear.
+      let clear = 0;
+      let painted = 0;
+      for (let x = box.left + 3; x < box.right - 3; x += 17) {
+        for (let y = box.top + 3; y < box.bottom - 3; y += 5) {
+          if (covered(x, y, 3).length > 0) continue;
+          if (pixel(x, y)[3] === 0) clear += 1;
+          else painted += 1;
+        }
+      }
+      return {
+        bars: document.querySelectorAll('[data-testid=timeline-bar]').length,
+        canvasShown: getComputedStyle(canvas).display !== 'none',
+        barsHidden: getComputedStyle(group).visibility === 'hidden',
+        transformed: group.hasAttribute('transform'),
+        checked,
+        clear,
+        painted,
+      };
+    });
+    assert.ok(moving.transformed && moving.canvasShown && moving.barsHidden, `moving: ${JSON.stringify(moving)}`);
+    assert.ok(moving.checked.length >= 10, `bars checked on the canvas: ${moving.checked.length} of ${moving.bars}`);
+    assert.ok(moving.checked.every((c) => c.opaque), 'the canvas paints every bar in view where it is');
+    const alone = moving.checked.filter((c) => c.colour !== null);
+    assert.ok(alone.length >= 5 && alone.every((c) => c.colour), `in its colour: ${JSON.stringify(alone)}`);
+    assert.ok(moving.clear > 50 && moving.painted === 0, `and nothing where no bar is: ${moving.clear} clear, ${moving.painted} painted`);
+    await page.waitForFunction(
+      () =>
+        getComputedStyle(document.querySelector('.timeline-canvas')).display === 'none' &&
+        getComputedStyle(document.querySelector('.timeline-bars')).visibility !== 'hidden',
+    );
+    await page.click('[data-testid=timeline-fit]');
     // Click the widest bar: the one a person would click.
     const bars = page.locator('[data-testid=timeline-bar]');
     const widths = await bars.evaluateAll((els) => els.map((el) => el.getBoundingClientRect().width));

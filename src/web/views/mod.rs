@@ -10,3 +10,4 @@ pub mod share;
 mod table_canvas;
 mod table_rows;
 pub mod timeline;
+mod timeline_canvas;

@@ -21,9 +21,10 @@ use logonscope_view::numbers::thousands;
 use logonscope_view::zone::Zone;
 use wasm_bindgen::JsCast;
 
+use crate::web::canvas::watch_colour_scheme;
 use crate::web::clock::{offset_minutes, show_time};
 use crate::web::state::AppState;
-use crate::web::views::table_canvas::{PaintWanted, TableCanvas, watch_colour_scheme};
+use crate::web::views::table_canvas::{PaintWanted, TableCanvas};
 use crate::web::views::table_rows::{DrawnRows, RowsWanted};
 
 /// Height of a table row, in pixels (the CSS says the same: `.sessions-row`).
@@ -544,29 +545,25 @@ fn SessionsTable() -> impl IntoView {
         let wanted_geometry = geometry();
         let (scroll_top, scroll_left) = (scroll_top.get(), scroll_left.get());
         let (width_px, zone, selected) = (view_width.get(), state.zone.get(), state.selected.get());
-        state.visible.with(|visible| {
-            state.analysis.with(|analysis| {
-                let wanted = PaintWanted {
-                    geometry: wanted_geometry,
-                    scroll_top,
-                    scroll_left,
-                    width_px,
-                    visible,
-                    sessions: analysis
-                        .as_ref()
-                        .map_or(&[], |analysis| &analysis.report.sessions[..]),
-                    zone,
-                    selected,
-                };
-                painter.update_value(|painter| {
-                    if !painter.as_ref().is_some_and(|p| p.is_on(&canvas)) {
-                        *painter = TableCanvas::new(&canvas);
-                    }
-                    if let Some(painter) = painter {
-                        painter.paint(&wanted);
-                    }
-                });
-            })
+        state.with_visible_sessions(|visible, sessions| {
+            let wanted = PaintWanted {
+                geometry: wanted_geometry,
+                scroll_top,
+                scroll_left,
+                width_px,
+                visible,
+                sessions,
+                zone,
+                selected,
+            };
+            painter.update_value(|painter| {
+                if !painter.as_ref().is_some_and(|p| p.is_on(&canvas)) {
+                    *painter = TableCanvas::new(&canvas);
+                }
+                if let Some(painter) = painter {
+                    painter.paint(&wanted);
+                }
+            });
         });
     });
 
@@ -591,21 +588,17 @@ fn SessionsTable() -> impl IntoView {
         let zone = state.zone.get();
         let selected = state.selected.get();
         let report_generation = report_generation.get();
-        state.visible.with(|visible| {
-            state.analysis.with(|analysis| {
-                let wanted = RowsWanted {
-                    first,
-                    last,
-                    visible,
-                    sessions: analysis
-                        .as_ref()
-                        .map_or(&[], |analysis| &analysis.report.sessions[..]),
-                    zone,
-                    selected,
-                    report_generation,
-                };
-                drawn_rows.update_value(|rows| rows.show(&group, &wanted));
-            })
+        state.with_visible_sessions(|visible, sessions| {
+            let wanted = RowsWanted {
+                first,
+                last,
+                visible,
+                sessions,
+                zone,
+                selected,
+                report_generation,
+            };
+            drawn_rows.update_value(|rows| rows.show(&group, &wanted));
         });
     });
     let row_count = move || state.visible.with(|v| v.len());

@@ -18,9 +18,10 @@ use logonscope_view::table_cells::{
     CELL_PADDING_PX, CellLook, CellParts, ROW_MIN_WIDTH_PX, cell_parts,
 };
 use logonscope_view::zone::Zone;
-use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
 
+use crate::web::canvas::{
+    CanvasSize, LogonTypeColours, computed_style, context_2d, css_property, size_canvas,
+};
 use crate::web::clock::show_time;
 
 /// What the canvas is to show.
@@ -40,8 +41,7 @@ pub struct PaintWanted<'a> {
 pub struct TableCanvas {
     canvas: web_sys::HtmlCanvasElement,
     context: web_sys::CanvasRenderingContext2d,
-    /// CSS width, CSS height and device pixel ratio the canvas was last sized for.
-    size: (f64, f64, f64),
+    size: CanvasSize,
     /// The font the context was last given (setting one parses it).
     font: RefCell<String>,
 }
@@ -58,15 +58,11 @@ const SELECTED_TINT: f64 = 0.24;
 
 impl TableCanvas {
     pub fn new(canvas: &web_sys::HtmlCanvasElement) -> Option<TableCanvas> {
-        let context = canvas
-            .get_context("2d")
-            .ok()??
-            .dyn_into::<web_sys::CanvasRenderingContext2d>()
-            .ok()?;
+        let context = context_2d(canvas)?;
         Some(TableCanvas {
             canvas: canvas.clone(),
             context,
-            size: (0.0, 0.0, 0.0),
+            size: CanvasSize::default(),
             font: RefCell::new(String::new()),
         })
     }
@@ -139,7 +135,7 @@ impl TableCanvas {
             }
             CellLook::LogonType(colour) => {
                 if let Some(colour) = colour {
-                    context.set_fill_style_str(&look.logon_type(colour));
+                    context.set_fill_style_str(look.logon_types.borrow_mut().get(colour));
                     context.begin_path();
                     let _ = context.round_rect_with_f64(
                         x,
@@ -163,24 +159,18 @@ impl TableCanvas {
         self.paint_text(&parts.text, x, middle, right - CELL_PADDING_PX - x);
     }
 
-    /// Sizes the canvas to `width` by `height` CSS pixels at the screen's pixel ratio, and
-    /// pulls what follows it up by its height (it sits over the rows, sticky at the top of
-    /// the view).
+    /// Sizes the canvas to `width` by `height` CSS pixels, and pulls what follows it up by
+    /// its height (it sits over the rows, sticky at the top of the view).
     fn resize(&mut self, width: f64, height: f64) {
-        let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
-        if self.size == (width, height, ratio) {
-            return;
+        let before = self.size;
+        size_canvas(&self.canvas, &self.context, &mut self.size, width, height);
+        if self.size != before {
+            let _ = self
+                .canvas
+                .style()
+                .set_property("margin-bottom", &format!("{}px", -height));
+            self.font.borrow_mut().clear();
         }
-        self.size = (width, height, ratio);
-        self.canvas.set_width((width * ratio).round() as u32);
-        self.canvas.set_height((height * ratio).round() as u32);
-        let style = self.canvas.style();
-        let _ = style.set_property("width", &format!("{width}px"));
-        let _ = style.set_property("height", &format!("{height}px"));
-        let _ = style.set_property("margin-bottom", &format!("{}px", -height));
-        // Resizing resets the context's state.
-        let _ = self.context.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
-        self.font.borrow_mut().clear();
     }
 
     fn set_font(&self, font: &str) {
@@ -249,7 +239,6 @@ impl TableCanvas {
 /// The fonts and colours of the table, read from its style sheet (they follow the system's
 /// light or dark mode): the canvas paints what the elements would show.
 struct Look {
-    style: web_sys::CssStyleDeclaration,
     font: String,
     italic_font: String,
     badge_font: String,
@@ -259,15 +248,13 @@ struct Look {
     alternate: String,
     accent: String,
     accent_text: String,
-    /// The logon types' colours read so far (`--lt-2`, ..., `--lt-other`), by the name
-    /// `logon_type_colour` gives them.
-    logon_types: RefCell<Vec<(&'static str, String)>>,
+    logon_types: RefCell<LogonTypeColours>,
 }
 
 impl Look {
     fn read(canvas: &web_sys::HtmlCanvasElement) -> Option<Look> {
-        let style = web_sys::window()?.get_computed_style(canvas).ok()??;
-        let value = |name: &str| property(&style, name);
+        let style = computed_style(canvas)?;
+        let value = |name: &str| css_property(&style, name);
         let size = value("font-size");
         let family = value("font-family");
         // The elements' badge is 0.7rem against the cells' 0.8125rem.
@@ -285,53 +272,7 @@ impl Look {
             alternate: value("--row-alt"),
             accent: value("--accent"),
             accent_text: value("--accent-fg"),
-            logon_types: RefCell::new(Vec::new()),
-            style,
+            logon_types: RefCell::new(LogonTypeColours::new(style)),
         })
-    }
-
-    /// The colour `--lt-<colour>`.
-    fn logon_type(&self, colour: &'static str) -> String {
-        let mut known = self.logon_types.borrow_mut();
-        if let Some((_, value)) = known.iter().find(|(name, _)| *name == colour) {
-            return value.clone();
-        }
-        let value = property(&self.style, &format!("--lt-{colour}"));
-        known.push((colour, value.clone()));
-        value
-    }
-}
-
-fn property(style: &web_sys::CssStyleDeclaration, name: &str) -> String {
-    style
-        .get_property_value(name)
-        .map(|value| value.trim().to_string())
-        .unwrap_or_default()
-}
-
-/// Watches the system's light or dark mode, which the canvas's colours follow (elements follow
-/// it by their style sheet alone), until dropped.
-pub struct ColourSchemeWatch {
-    query: web_sys::MediaQueryList,
-    listener: Closure<dyn FnMut()>,
-}
-
-/// Calls `changed` whenever the system switches between light and dark mode.
-pub fn watch_colour_scheme(changed: impl FnMut() + 'static) -> Option<ColourSchemeWatch> {
-    let query = web_sys::window()?
-        .match_media("(prefers-color-scheme: dark)")
-        .ok()??;
-    let listener = Closure::<dyn FnMut()>::new(changed);
-    query
-        .add_event_listener_with_callback("change", listener.as_ref().unchecked_ref())
-        .ok()?;
-    Some(ColourSchemeWatch { query, listener })
-}
-
-impl Drop for ColourSchemeWatch {
-    fn drop(&mut self) {
-        let _ = self
-            .query
-            .remove_event_listener_with_callback("change", self.listener.as_ref().unchecked_ref());
     }
 }

@@ -198,10 +198,10 @@ impl DrawnCell {
     }
 }
 
-/// Puts a cell (of a row or of the header) at its column's place: fixed places rather than a
-/// grid, whose row is laid out anew whenever one of its cells changes. The last column takes
-/// the rest of the row.
-pub fn place_cell(cell: &web_sys::Element, column: Column) {
+/// Puts a cell at its column's place (the header's cells are put at the same places): fixed
+/// places rather than a grid, whose row is laid out anew whenever one of its cells changes.
+/// The last column takes the rest of the row.
+fn place_cell(cell: &web_sys::Element, column: Column) {
     let Some(cell) = cell.dyn_ref::<web_sys::HtmlElement>() else {
         return;
     };

@@ -6,7 +6,8 @@
 //! Drawing is SVG. `logonscope_view::timeline` does every computation: the layout is a memo of
 //! the visible sessions and the lane grouping, so zooming only re-runs viewport arithmetic.
 //! One effect owns the bar elements ([`BarLayer`]): while the view moves it changes only the
-//! transform of their group, and places the bars anew when the view rests.
+//! transform of their group and hides it (`timeline_canvas` paints the same bars meanwhile),
+//! and places the bars anew and shows them when the view rests.
 //!
 //! Up to [`ALL_BARS_LIMIT`] bars every bar is an element (the page's tests count
 //! `[data-testid=timeline-bar]`); above it only the bars in the lanes and time in view are
@@ -33,6 +34,7 @@ use wasm_bindgen::closure::Closure;
 
 use crate::web::clock::{now_ms, offset_minutes, show_time};
 use crate::web::state::AppState;
+use crate::web::views::timeline_canvas::{BarsCanvas, MovingBars};
 
 /// Up to this many bars, every bar is drawn whatever the viewport.
 const ALL_BARS_LIMIT: usize = 20_000;
@@ -42,7 +44,7 @@ const ALL_BARS_LIMIT: usize = 20_000;
 /// headless on two cores; at 4,000 (3,400 drawn), 44.
 const CULL_BUDGET: usize = 4_000;
 /// Height of a lane, in pixels (the CSS of the labels uses the same).
-const LANE_HEIGHT: f64 = 22.0;
+pub(super) const LANE_HEIGHT: f64 = 22.0;
 /// The narrowest a bar is drawn, so that a session of a second stays visible and clickable.
 const MIN_BAR_PX: f64 = 2.0;
 /// Width of the fade that marks an open start or end.
@@ -468,9 +470,13 @@ pub fn TimelineView() -> impl IntoView {
     // all follow the viewport signal make every zoom step quadratic in the reactive graph
     // (each re-run unsubscribes from a shared list). One effect owns them instead. While the
     // analyst zooms and pans, it only changes the transform of their group (one attribute per
-    // frame, however many bars); once the view rests for a moment, or has moved too far for
-    // the transform to stay exact, the bars are placed anew ("rebased").
+    // frame, however many bars) and hides them, and the canvas paints them; once the view rests
+    // for a moment, or has moved too far for the transform to stay exact, the bars are placed
+    // anew ("rebased") and shown.
     let layer = StoredValue::new_local(BarLayer::default());
+    // While the view moves, the bars are painted on a canvas instead (see `timeline_canvas`).
+    let bars_canvas = NodeRef::<leptos::html::Canvas>::new();
+    let bars_painter = StoredValue::new_local(None::<BarsCanvas>);
     let settle = RwSignal::new(0_u64);
     let settle_seen = StoredValue::new(0_u64);
     let changes = StoredValue::new(0_u64);
@@ -499,7 +505,7 @@ pub fn TimelineView() -> impl IntoView {
                 }
                 if !layer.drawn.as_ref().is_some_and(|d| Arc::ptr_eq(d, &drawn)) {
                     layer.show(&group, &layout, &drawn);
-                    layer.drawn = Some(drawn);
+                    layer.drawn = Some(drawn.clone());
                 }
                 let exact = layer.draw(&group, &layout, view, w, settled);
                 // Which bars are drawn follows once the bars are placed for a view that
@@ -524,6 +530,30 @@ pub fn TimelineView() -> impl IntoView {
                 }
                 // The markers move with the bars.
                 let transform = group.get_attribute("transform");
+                // Moving by transform: the canvas paints the bars, their elements wait.
+                let moving = transform.is_some();
+                layer.hide_while_moving(&group, moving);
+                if let Some(canvas) = bars_canvas.get_untracked() {
+                    bars_painter.update_value(|painter| {
+                        if !painter.as_ref().is_some_and(|p| p.is_on(&canvas)) {
+                            *painter = BarsCanvas::new(&canvas);
+                        }
+                        let Some(painter) = painter else {
+                            return;
+                        };
+                        if moving {
+                            painter.paint(&MovingBars {
+                                layout: &layout,
+                                drawn: &drawn,
+                                view,
+                                width: w,
+                                lanes: lanes_in_view.get(),
+                            });
+                        } else {
+                            painter.hide();
+                        }
+                    });
+                }
                 if let Some(root) = root_ref.get_untracked() {
                     for selector in [".timeline-reboots", ".timeline-flags"] {
                         if let Ok(Some(markers)) = root.query_selector(selector) {
@@ -925,6 +955,11 @@ pub fn TimelineView() -> impl IntoView {
                             </g>
                             {selection}
                         </svg>
+                        <canvas
+                            class="timeline-canvas"
+                            aria-hidden="true"
+                            node_ref=bars_canvas
+                        ></canvas>
                     </div>
                 </div>
             </div>
@@ -934,7 +969,7 @@ pub fn TimelineView() -> impl IntoView {
 
 /// Left edge and width of a bar, in pixels, kept within `margin` of the plot (far-off
 /// coordinates are hidden anyway, and small numbers keep SVG rendering exact).
-fn bar_geometry(bar: &Bar, view: &Viewport, width: f64, margin: f64) -> (f64, f64) {
+pub(super) fn bar_geometry(bar: &Bar, view: &Viewport, width: f64, margin: f64) -> (f64, f64) {
     let limit = |x: f64| x.clamp(-margin, width + margin);
     let x0 = view.x_of(bar.start, width);
     let x1 = view.x_of(bar.end, width).max(x0 + MIN_BAR_PX);
@@ -979,6 +1014,8 @@ struct BarLayer {
     /// need coordinates (the others keep theirs).
     unplaced: Vec<u32>,
     base: Option<(Viewport, f64)>,
+    /// The bars move by transform: hidden, and painted on the canvas.
+    moving: bool,
 }
 
 /// How far beyond the plot (in plot widths) bars are drawn (culled mode: chosen again once
@@ -993,6 +1030,21 @@ const BASE_MARGIN_WIDTHS: f64 = 1.0;
 const PLACED_MARGIN_WIDTHS: f64 = 8.0;
 
 impl BarLayer {
+    /// Hides the bars while they move by transform (the canvas paints them), and shows them
+    /// once they are placed for the view.
+    fn hide_while_moving(&mut self, group: &web_sys::Element, moving: bool) {
+        if self.moving == moving {
+            return;
+        }
+        self.moving = moving;
+        let class = if moving {
+            "timeline-bars timeline-bars-moving"
+        } else {
+            "timeline-bars"
+        };
+        let _ = group.set_attribute("class", class);
+    }
+
     fn clear(&mut self) {
         for node in self.nodes.values() {
             node.remove();
@@ -1232,7 +1284,7 @@ fn place_markers(
 }
 
 /// The top and height of a bar within the plot: its lane, and its row within the lane.
-fn bar_box(layout: &TimelineLayout, bar: &Bar) -> (f64, f64) {
+pub(super) fn bar_box(layout: &TimelineLayout, bar: &Bar) -> (f64, f64) {
     let rows = layout
         .lanes
         .get(bar.lane as usize)
