@@ -298,9 +298,13 @@ test('the timeline draws one bar per visible session', { timeout: 180_000 }, asy
     const moving = await page.evaluate(async () => {
       const plot = document.querySelector('.timeline-plot');
       const box = plot.getBoundingClientRect();
-      const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-      plot.dispatchEvent(new WheelEvent('wheel', { deltaX: 80, clientX: box.left + box.width / 2, clientY: box.top + 20, bubbles: true, cancelable: true }));
-      await frame();
+      // Checked straight after the moves (the page's effects have run, and the view rests
+      // only 150 ms after its last move).
+      const effects = () => new Promise((resolve) => setTimeout(resolve, 0));
+      for (const deltaX of [40, 40]) {
+        plot.dispatchEvent(new WheelEvent('wheel', { deltaX, clientX: box.left + box.width / 2, clientY: box.top + 20, bubbles: true, cancelable: true }));
+        await effects();
+      }
       const canvas = document.querySelector('.timeline-canvas');
       const group = document.querySelector('.timeline-bars');
       const canvasBox = canvas.getBoundingClientRect();
@@ -588,15 +592,21 @@ test('the sessions table shows the right sessions wherever it is scrolled', { ti
     await page.keyboard.press('Escape');
 
     // A click while the table still scrolls (the rows' elements hidden) selects the row
-    // painted under the pointer.
+    // painted under the pointer. (Clicked in the page straight after the scroll event: the
+    // elements come back 100 ms after the last one.)
     const point = { x: tableLeft + 300, y: box.y + box.height / 2 };
-    await page.evaluate(() => {
+    const staleWhenClicked = await page.evaluate(async (point) => {
       const table = document.querySelector('[data-testid=sessions-table]');
+      const scrolled = new Promise((resolve) => table.addEventListener('scroll', resolve, { once: true }));
       table.scrollTop += 26 * 7 + 5;
-    });
-    await nextFrame();
-    assert.equal(await page.locator('.sessions-rows.sessions-stale').count(), 1, 'the elements wait while scrolling');
-    await page.mouse.click(point.x, point.y);
+      await scrolled;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      const stale = document.querySelectorAll('.sessions-rows.sessions-stale').length === 1;
+      const target = document.elementFromPoint(point.x, point.y);
+      target.dispatchEvent(new MouseEvent('click', { clientX: point.x, clientY: point.y, bubbles: true }));
+      return stale;
+    }, point);
+    assert.ok(staleWhenClicked, 'the elements wait while scrolling');
     await page.waitForSelector('[data-testid=session-detail]', { state: 'visible' });
     await settled();
     const under = (await drawn()).filter((r) => r.top <= point.y && point.y < r.top + box.height);
