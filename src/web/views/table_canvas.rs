@@ -3,8 +3,8 @@
 //! At a million sessions every row in view changes each frame of a scroll (a pixel of the
 //! scrollbar is several rows), and laying out and painting the new texts of thirty rows of
 //! twelve cells as elements took the page's thread about 33 ms a frame on the build machine,
-//! where the renderer alone scrolls static rows no faster. Painted here they take a few
-//! milliseconds (see the README's Benchmarks). The same rows also stay as elements
+//! where the renderer alone scrolls static rows no faster. Painted here, a frame of such a
+//! scroll costs the thread 9-12 ms (see the README's Benchmarks). The same rows also stay as elements
 //! (`table_rows`), transparent over the canvas and redrawn when scrolling pauses: they are what
 //! screen readers read, what the analyst selects and copies, and what tests read. Both take
 //! their cells from `logonscope_view::table_cells`. Texts are painted with `fillText`, which
