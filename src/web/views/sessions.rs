@@ -25,7 +25,7 @@ use crate::web::canvas::watch_colour_scheme;
 use crate::web::clock::{offset_minutes, show_time};
 use crate::web::state::AppState;
 use crate::web::views::table_canvas::{PaintWanted, TableCanvas};
-use crate::web::views::table_rows::{DrawnRows, RowsWanted};
+use crate::web::views::table_rows::{DrawnRows, RowsWanted, TableRows};
 
 /// Height of a table row, in pixels (the CSS says the same: `.sessions-row`).
 const ROW_HEIGHT: f64 = 26.0;
@@ -541,7 +541,7 @@ fn SessionsTable() -> impl IntoView {
         let Some(canvas) = canvas.get() else {
             return;
         };
-        colour_scheme.track();
+        let colour_scheme = colour_scheme.get();
         let wanted_geometry = geometry();
         let (scroll_top, scroll_left) = (scroll_top.get(), scroll_left.get());
         let (width_px, zone, selected) = (view_width.get(), state.zone.get(), state.selected.get());
@@ -551,10 +551,13 @@ fn SessionsTable() -> impl IntoView {
                 scroll_top,
                 scroll_left,
                 width_px,
-                visible,
-                sessions,
-                zone,
-                selected,
+                rows: TableRows {
+                    visible,
+                    sessions,
+                    zone,
+                    selected,
+                },
+                colour_scheme,
             };
             painter.update_value(|painter| {
                 if !painter.as_ref().is_some_and(|p| p.is_on(&canvas)) {
@@ -592,10 +595,12 @@ fn SessionsTable() -> impl IntoView {
             let wanted = RowsWanted {
                 first,
                 last,
-                visible,
-                sessions,
-                zone,
-                selected,
+                rows: TableRows {
+                    visible,
+                    sessions,
+                    zone,
+                    selected,
+                },
                 report_generation,
             };
             drawn_rows.update_value(|rows| rows.show(&group, &wanted));

@@ -12,17 +12,16 @@
 
 use std::cell::RefCell;
 
-use logonscope_core::report::Session;
 use logonscope_view::columns::{Column, TableGeometry};
 use logonscope_view::table_cells::{
     CELL_PADDING_PX, CellLook, CellParts, ROW_MIN_WIDTH_PX, cell_parts,
 };
-use logonscope_view::zone::Zone;
 
 use crate::web::canvas::{
     CanvasSize, LogonTypeColours, computed_style, context_2d, css_property, size_canvas,
 };
 use crate::web::clock::show_time;
+use crate::web::views::table_rows::TableRows;
 
 /// What the canvas is to show.
 pub struct PaintWanted<'a> {
@@ -31,10 +30,10 @@ pub struct PaintWanted<'a> {
     pub scroll_left: f64,
     /// The width of the table's view (its client width), in CSS pixels.
     pub width_px: f64,
-    pub visible: &'a [u32],
-    pub sessions: &'a [Session],
-    pub zone: Zone,
-    pub selected: Option<u32>,
+    pub rows: TableRows<'a>,
+    /// Changes when the system switches between light and dark mode (the colours are read
+    /// again).
+    pub colour_scheme: u32,
 }
 
 /// The canvas and its 2D context.
@@ -44,6 +43,8 @@ pub struct TableCanvas {
     size: CanvasSize,
     /// The font the context was last given (setting one parses it).
     font: RefCell<String>,
+    /// The fonts and colours, and the colour scheme they were read in.
+    look: Option<(u32, Look)>,
 }
 
 /// Height of the "yes" badge.
@@ -64,6 +65,7 @@ impl TableCanvas {
             context,
             size: CanvasSize::default(),
             font: RefCell::new(String::new()),
+            look: None,
         })
     }
 
@@ -79,7 +81,16 @@ impl TableCanvas {
         let height = geometry.viewport_px.min(window.body_height_px).max(0.0);
         let width = wanted.width_px.max(0.0);
         self.resize(width, height);
-        let Some(look) = Look::read(&self.canvas) else {
+        // The style sheet is read once, and again when the colour scheme changes: not each
+        // frame of a scroll.
+        if self
+            .look
+            .as_ref()
+            .is_none_or(|(scheme, _)| *scheme != wanted.colour_scheme)
+        {
+            self.look = Look::read(&self.canvas).map(|look| (wanted.colour_scheme, look));
+        }
+        let Some((_, look)) = self.look.take() else {
             return;
         };
         let context = &self.context;
@@ -88,13 +99,9 @@ impl TableCanvas {
         context.set_text_baseline("middle");
         let row_height = geometry.row_height_px;
         let row_width = ROW_MIN_WIDTH_PX.max(width);
-        let time = |t| show_time(t, wanted.zone);
+        let time = |t| show_time(t, wanted.rows.zone);
         for position in window.first..window.last {
-            let Some((index, session)) = wanted
-                .visible
-                .get(position)
-                .and_then(|&index| Some((index, wanted.sessions.get(index as usize)?)))
-            else {
+            let Some((index, session)) = wanted.rows.at(position) else {
                 continue;
             };
             let top = geometry.row_top_in_view(position, wanted.scroll_top);
@@ -102,7 +109,7 @@ impl TableCanvas {
                 context.set_fill_style_str(&look.alternate);
                 context.fill_rect(0.0, top, width, row_height);
             }
-            if wanted.selected == Some(index) {
+            if wanted.rows.selected == Some(index) {
                 context.set_fill_style_str(&look.accent);
                 context.set_global_alpha(SELECTED_TINT);
                 context.fill_rect(0.0, top, width, row_height);
@@ -120,6 +127,7 @@ impl TableCanvas {
                 self.paint_cell(&look, &parts, left, left + column_width, middle);
             }
         }
+        self.look = Some((wanted.colour_scheme, look));
     }
 
     /// Paints a cell between `left` and `right`, its text centred on `middle`.

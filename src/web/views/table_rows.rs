@@ -16,14 +16,29 @@ use wasm_bindgen::JsCast;
 
 use crate::web::clock::show_time;
 
-/// What the rows are to show: the sessions at positions `first..last` of `visible`.
-pub struct RowsWanted<'a> {
-    pub first: usize,
-    pub last: usize,
+/// The table's rows as the canvas and the elements both show them: the sessions the filter
+/// keeps, in order (`visible`, indices into `sessions`), their times' zone, the selection.
+#[derive(Clone, Copy)]
+pub struct TableRows<'a> {
     pub visible: &'a [u32],
     pub sessions: &'a [Session],
     pub zone: Zone,
     pub selected: Option<u32>,
+}
+
+impl<'a> TableRows<'a> {
+    /// The session at `position` among the visible rows, with its index.
+    pub fn at(&self, position: usize) -> Option<(u32, &'a Session)> {
+        let index = *self.visible.get(position)?;
+        Some((index, self.sessions.get(index as usize)?))
+    }
+}
+
+/// What the elements are to show: the rows at positions `first..last`.
+pub struct RowsWanted<'a> {
+    pub first: usize,
+    pub last: usize,
+    pub rows: TableRows<'a>,
     /// Changes whenever the report does (the same index may then be another session).
     pub report_generation: u64,
 }
@@ -130,18 +145,14 @@ impl DrawnRow {
     }
 
     fn show(&mut self, document: &web_sys::Document, wanted: &RowsWanted, position: usize) {
-        let Some((index, session)) = wanted
-            .visible
-            .get(position)
-            .and_then(|&index| Some((index, wanted.sessions.get(index as usize)?)))
-        else {
+        let Some((index, session)) = wanted.rows.at(position) else {
             return;
         };
         let key = RowKey {
             report_generation: wanted.report_generation,
             position,
             index,
-            zone: wanted.zone,
+            zone: wanted.rows.zone,
         };
         if self.key != Some(key) {
             self.key = Some(key);
@@ -149,12 +160,12 @@ impl DrawnRow {
             let _ = self
                 .element
                 .set_attribute("aria-rowindex", &(position + 2).to_string());
-            let time = |t| show_time(t, wanted.zone);
+            let time = |t| show_time(t, wanted.rows.zone);
             for (cell, column) in self.cells.iter_mut().zip(Column::ALL) {
                 cell.show(document, cell_parts(column, session, &time));
             }
         }
-        let selected = wanted.selected == Some(index);
+        let selected = wanted.rows.selected == Some(index);
         if self.selected != Some(selected) {
             let _ = self
                 .element

@@ -36,6 +36,8 @@ pub struct BarsCanvas {
     /// The bars of each colour, gathered before painting (one fill colour set per colour, not
     /// per bar): x, y, width, height. Kept to reuse their memory.
     by_colour: Vec<(&'static str, Vec<[f64; 4]>)>,
+    /// The logon types' colours, read when a move starts.
+    colours: Option<LogonTypeColours>,
 }
 
 impl BarsCanvas {
@@ -46,6 +48,7 @@ impl BarsCanvas {
             size: CanvasSize::default(),
             shown: false,
             by_colour: Vec::new(),
+            colours: None,
         })
     }
 
@@ -96,10 +99,14 @@ impl BarsCanvas {
             };
             rects.push([x, y - top, w, h]);
         }
-        let Some(style) = computed_style(&self.canvas) else {
+        // The colours are read from the style sheet once per move (the system's light or dark
+        // mode may have changed since the last), not each frame.
+        if self.colours.is_none() {
+            self.colours = computed_style(&self.canvas).map(LogonTypeColours::new);
+        }
+        let Some(colours) = &mut self.colours else {
             return;
         };
-        let mut colours = LogonTypeColours::new(style);
         for (colour, rects) in &self.by_colour {
             if rects.is_empty() {
                 continue;
@@ -116,6 +123,7 @@ impl BarsCanvas {
         if self.shown {
             let _ = self.canvas.style().set_property("display", "none");
             self.shown = false;
+            self.colours = None;
         }
     }
 }
