@@ -387,6 +387,7 @@ fn LoadFigures(stats: LoadStats) -> impl IntoView {
             data-wasm-peak-bytes=stats.wasm_peak_bytes.to_string()
             data-worker-wasm-bytes=stats.worker_wasm_bytes.to_string()
             data-page-wasm-read-bytes=stats.page_wasm_read_bytes.to_string()
+            data-orders-millis=stats.orders_millis.map(|ms| format!("{ms:.0}"))
         >
             {text}
         </span>

@@ -113,6 +113,8 @@ pub struct LoadStats {
     /// Of which the workers'; and the page's once every chunk was read (before the analysis).
     pub worker_wasm_bytes: u64,
     pub page_wasm_read_bytes: u64,
+    /// From the report shown until every column's order was made ahead (between frames).
+    pub orders_millis: Option<f64>,
 }
 
 impl LoadState {

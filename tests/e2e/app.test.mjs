@@ -257,6 +257,116 @@ test('filters of the sessions table count as the CLI report says', { timeout: 18
   });
 });
 
+/**
+ * Run in the page: pans the timeline twice and, straight after (while the view still moves),
+ * compares its canvases with where the elements of the bars and reboot markers, taken out of
+ * the page while it moves, would be.
+ */
+async function paintedWhileMoving() {
+  const plot = document.querySelector('.timeline-plot');
+  const box = plot.getBoundingClientRect();
+  // Checked straight after the moves (the page's effects have run, and the view rests
+  // only 150 ms after its last move).
+  const effects = () => new Promise((resolve) => setTimeout(resolve, 0));
+  for (const deltaX of [40, 40]) {
+    plot.dispatchEvent(new WheelEvent('wheel', { deltaX, clientX: box.left + box.width / 2, clientY: box.top + 20, bubbles: true, cancelable: true }));
+    await effects();
+  }
+  const root = document.querySelector('[data-testid=timeline]');
+  const canvas = document.querySelector('.timeline-plot-canvas');
+  const axisCanvas = document.querySelector('.timeline-axis-canvas');
+  const group = document.querySelector('.timeline-bars');
+  const barsHidden = getComputedStyle(group).display === 'none';
+  const markersHidden = [...document.querySelectorAll('.timeline-reboots, .timeline-flags')].every(
+    (g) => getComputedStyle(g).display === 'none',
+  );
+  const reader = (canvas) => {
+    const canvasBox = canvas.getBoundingClientRect();
+    const ratio = canvas.width / canvasBox.width;
+    const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    return (x, y) => {
+      const at = (Math.round((y - canvasBox.top) * ratio) * canvas.width + Math.round((x - canvasBox.left) * ratio)) * 4;
+      return [...pixels.slice(at, at + 4)];
+    };
+  };
+  const pixel = reader(canvas);
+  const axisPixel = reader(axisCanvas);
+  // Where the elements are: shown for the measurement, within this task (no frame is
+  // drawn meanwhile), then taken out again.
+  root.classList.remove('timeline-moving');
+  const rects = [...document.querySelectorAll('[data-testid=timeline-bar]')].map((bar) => ({
+    bar,
+    r: bar.getBoundingClientRect(),
+  }));
+  const inView = (r) => r.right > box.left + 2 && r.left < box.right - 2;
+  const lines = [...document.querySelectorAll('line.timeline-reboot')]
+    .map((line) => line.getBoundingClientRect())
+    .filter(inView);
+  const flags = [...document.querySelectorAll('polygon.timeline-flag')]
+    .map((flag) => flag.getBoundingClientRect())
+    .filter(inView);
+  root.classList.add('timeline-moving');
+  const flagsPainted = flags.filter((r) => axisPixel((r.left + r.right) / 2, r.top + r.height / 3)[3] > 200).length;
+  const covered = (x, y, margin) =>
+    rects.filter(({ r }) => r.left - margin <= x && x <= r.right + margin && r.top - margin <= y && y <= r.bottom + margin);
+  // Each reboot in view whose line has room with no bar beside it (not where bars fill its
+  // lane): its dashed line (4 px drawn, 3 px not) is painted there along its middle and not
+  // 4 px beside it. (Its flag, on the axis, is checked at its middle above.)
+  const linesChecked = [];
+  for (const r of lines) {
+    const x = (r.left + r.right) / 2;
+    const free = [];
+    for (let y = Math.max(r.top, box.top) + 1; y < Math.min(r.bottom, box.bottom) - 1; y += 1) {
+      const barNear = rects.some(({ r }) => r.left - 1 <= x + 5 && x - 5 <= r.right + 1 && r.top - 1 <= y && y <= r.bottom + 1);
+      if (!barNear) free.push(y);
+    }
+    if (free.length < 7) continue;
+    const share = (at) => free.filter((y) => pixel(at, y)[3] > 0).length / free.length;
+    // (Beside it only where no other reboot's line is.)
+    const alone = !lines.some((o) => o !== r && Math.abs((o.left + o.right) / 2 - x) < 9);
+    linesChecked.push(share(x) >= 0.3 && (!alone || (share(x - 4) === 0 && share(x + 4) === 0)));
+  }
+  // At the middle of each bar's part in view the canvas is opaque, in the bar's colour
+  // where no other bar is there too.
+  const checked = [];
+  for (const { bar, r } of rects) {
+    const [left, right] = [Math.max(r.left, box.left), Math.min(r.right, box.right)];
+    if (right - left < 4) continue;
+    const [x, y] = [(left + right) / 2, r.top + r.height / 2];
+    const [red, green, blue, alpha] = pixel(x, y);
+    const alone = covered(x, y, 0).length === 1;
+    const fill = getComputedStyle(bar).fill.match(/\d+/g).slice(0, 3).map(Number);
+    const near = Math.max(Math.abs(red - fill[0]), Math.abs(green - fill[1]), Math.abs(blue - fill[2])) <= 8;
+    checked.push({ opaque: alpha > 200, colour: alone ? near : null });
+  }
+  // Where no bar or marker is near, the canvas is clear.
+  let clear = 0;
+  let painted = 0;
+  const nearLine = (x, y) => lines.some((r) => Math.abs(x - (r.left + r.right) / 2) < 3 && r.top - 1 <= y && y <= r.bottom + 1);
+  for (let x = box.left + 3; x < box.right - 3; x += 17) {
+    for (let y = box.top + 3; y < box.bottom - 3; y += 5) {
+      if (covered(x, y, 3).length > 0 || nearLine(x, y)) continue;
+      if (pixel(x, y)[3] === 0) clear += 1;
+      else painted += 1;
+    }
+  }
+  return {
+    bars: document.querySelectorAll('[data-testid=timeline-bar]').length,
+    canvasShown: getComputedStyle(canvas).display !== 'none' && getComputedStyle(axisCanvas).display !== 'none',
+    barsHidden,
+    markersHidden,
+    transformed: group.hasAttribute('transform'),
+    lines: lines.length,
+    linesChecked: linesChecked.length,
+    linesPainted: linesChecked.filter(Boolean).length,
+    flags: flags.length,
+    flagsPainted,
+    checked,
+    clear,
+    painted,
+  };
+}
+
 test('the timeline draws one bar per visible session', { timeout: 180_000 }, async () => {
   const report = demo.cli.json;
   await app.withPage(async (page) => {
@@ -293,67 +403,14 @@ test('the timeline draws one bar per visible session', { timeout: 180_000 }, asy
     await timelineMatches(expected, `filter-user ${needle}`);
 
     await page.click('[data-testid=timeline-fit]');
-    // While the view moves, the bars are painted on a canvas where their (hidden) elements,
-    // moved by the same transform, would be; once it rests, the elements are back.
-    const moving = await page.evaluate(async () => {
-      const plot = document.querySelector('.timeline-plot');
-      const box = plot.getBoundingClientRect();
-      // Checked straight after the moves (the page's effects have run, and the view rests
-      // only 150 ms after its last move).
-      const effects = () => new Promise((resolve) => setTimeout(resolve, 0));
-      for (const deltaX of [40, 40]) {
-        plot.dispatchEvent(new WheelEvent('wheel', { deltaX, clientX: box.left + box.width / 2, clientY: box.top + 20, bubbles: true, cancelable: true }));
-        await effects();
-      }
-      const canvas = document.querySelector('.timeline-canvas');
-      const group = document.querySelector('.timeline-bars');
-      const canvasBox = canvas.getBoundingClientRect();
-      const ratio = canvas.width / canvasBox.width;
-      const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-      const pixel = (x, y) => {
-        const at = (Math.round((y - canvasBox.top) * ratio) * canvas.width + Math.round((x - canvasBox.left) * ratio)) * 4;
-        return [...pixels.slice(at, at + 4)];
-      };
-      const rects = [...document.querySelectorAll('[data-testid=timeline-bar]')].map((bar) => ({
-        bar,
-        r: bar.getBoundingClientRect(),
-      }));
-      const covered = (x, y, margin) =>
-        rects.filter(({ r }) => r.left - margin <= x && x <= r.right + margin && r.top - margin <= y && y <= r.bottom + margin);
-      // At the middle of each bar's part in view the canvas is opaque, in the bar's colour
-      // where no other bar is there too.
-      const checked = [];
-      for (const { bar, r } of rects) {
-        const [left, right] = [Math.max(r.left, box.left), Math.min(r.right, box.right)];
-        if (right - left < 4) continue;
-        const [x, y] = [(left + right) / 2, r.top + r.height / 2];
-        const [red, green, blue, alpha] = pixel(x, y);
-        const alone = covered(x, y, 0).length === 1;
-        const fill = getComputedStyle(bar).fill.match(/\d+/g).slice(0, 3).map(Number);
-        const near = Math.max(Math.abs(red - fill[0]), Math.abs(green - fill[1]), Math.abs(blue - fill[2])) <= 8;
-        checked.push({ opaque: alpha > 200, colour: alone ? near : null });
-      }
-      // Where no bar is near, the canvas is clear.
-      let clear = 0;
-      let painted = 0;
-      for (let x = box.left + 3; x < box.right - 3; x += 17) {
-        for (let y = box.top + 3; y < box.bottom - 3; y += 5) {
-          if (covered(x, y, 3).length > 0) continue;
-          if (pixel(x, y)[3] === 0) clear += 1;
-          else painted += 1;
-        }
-      }
-      return {
-        bars: document.querySelectorAll('[data-testid=timeline-bar]').length,
-        canvasShown: getComputedStyle(canvas).display !== 'none',
-        barsHidden: getComputedStyle(group).visibility === 'hidden',
-        transformed: group.hasAttribute('transform'),
-        checked,
-        clear,
-        painted,
-      };
-    });
-    assert.ok(moving.transformed && moving.canvasShown && moving.barsHidden, `moving: ${JSON.stringify(moving)}`);
+    // While the view moves, the bars and the reboot markers are painted on canvases where
+    // their elements (taken out of the page), moved by the same transform, would be; once it
+    // rests, the elements are back.
+    const moving = await page.evaluate(paintedWhileMoving);
+    assert.ok(
+      moving.transformed && moving.canvasShown && moving.barsHidden && moving.markersHidden,
+      `moving: ${JSON.stringify(moving)}`,
+    );
     assert.ok(moving.checked.length >= 10, `bars checked on the canvas: ${moving.checked.length} of ${moving.bars}`);
     assert.ok(moving.checked.every((c) => c.opaque), 'the canvas paints every bar in view where it is');
     const alone = moving.checked.filter((c) => c.colour !== null);
@@ -361,8 +418,10 @@ test('the timeline draws one bar per visible session', { timeout: 180_000 }, asy
     assert.ok(moving.clear > 50 && moving.painted === 0, `and nothing where no bar is: ${moving.clear} clear, ${moving.painted} painted`);
     await page.waitForFunction(
       () =>
-        getComputedStyle(document.querySelector('.timeline-canvas')).display === 'none' &&
-        getComputedStyle(document.querySelector('.timeline-bars')).visibility !== 'hidden',
+        [...document.querySelectorAll('.timeline-canvas')].every((c) => getComputedStyle(c).display === 'none') &&
+        [...document.querySelectorAll('.timeline-bars, .timeline-reboots, .timeline-flags')].every(
+          (g) => getComputedStyle(g).display !== 'none',
+        ),
     );
     await page.click('[data-testid=timeline-fit]');
     // Click the widest bar: the one a person would click.
@@ -372,6 +431,40 @@ test('the timeline draws one bar per visible session', { timeout: 180_000 }, asy
     await bars.nth(widest).click();
     await page.waitForSelector('[data-testid=session-detail]', { state: 'visible', timeout: 10_000 });
   });
+});
+
+test('while the timeline moves, its canvases paint the reboots where their markers are', { timeout: 180_000 }, async () => {
+  // A synthetic log with reboots (the demo has none), on two computers.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logonscope-reboots-'));
+  const log = path.join(dir, 'reboots.evtx');
+  cliRun(['synth', '--out', log, '--sessions', '1500', '--computers', '2', '--seed', '7']);
+  try {
+    await app.withPage(async (page) => {
+      await loadFiles(page, [log]);
+      assert.equal(await waitDone(page), 'done');
+      await page.click('[data-testid=tab-timeline]');
+      await page.waitForSelector('[data-testid=timeline-bar]');
+      for (const lanes of ['computer', 'user']) {
+        await page.selectOption('[data-testid=timeline-lanes]', lanes);
+        await page.click('[data-testid=timeline-fit]');
+        await page.waitForFunction(() => document.querySelectorAll('line.timeline-reboot').length > 0);
+        const moving = await page.evaluate(paintedWhileMoving);
+        const label = `lanes by ${lanes}: ${JSON.stringify({ ...moving, checked: moving.checked.length })}`;
+        assert.ok(moving.transformed && moving.canvasShown && moving.barsHidden && moving.markersHidden, label);
+        assert.ok(moving.flags > 0 && moving.lines > 0, `reboots in view, ${label}`);
+        assert.equal(moving.flagsPainted, moving.flags, `the axis canvas paints every reboot flag in view, ${label}`);
+        assert.ok(lanes === 'computer' || moving.linesChecked > 0, `reboot lines with room beside them, ${label}`);
+        assert.equal(moving.linesPainted, moving.linesChecked, `the plot canvas paints every reboot line in view, ${label}`);
+        assert.ok(moving.checked.every((c) => c.opaque), `and every bar, ${label}`);
+        assert.ok(moving.clear > 50 && moving.painted === 0, `and nothing elsewhere, ${label}`);
+        await page.waitForFunction(() =>
+          [...document.querySelectorAll('.timeline-reboots, .timeline-flags')].every((g) => getComputedStyle(g).display !== 'none'),
+        );
+      }
+    });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('raw records are read back from the right file, as XML and JSON', { timeout: 180_000 }, async () => {
@@ -465,6 +558,20 @@ test('the sessions table sorts, moves by keyboard, and shows local time on reque
       assert.notEqual(await firstStart(), latest, 'not sorted by latest start yet');
       await page.click('[data-testid=sort-start]');
       assert.equal(await eventually(firstStart, latest), latest, 'the latest session comes first');
+
+      // After a load the page makes every column's order between frames, and says when it is
+      // done; a sort by duration then reads the order made ahead (ties in report order).
+      await page.waitForSelector('[data-testid=load-stats][data-orders-millis]', { timeout: 30_000 });
+      const durations = report.sessions.map((s, i) => [s.duration_seconds, i]).filter(([d]) => d != null);
+      const shortest = durations.reduce((a, b) => (b[0] < a[0] ? b : a))[1];
+      const longest = durations.reduce((a, b) => (b[0] > a[0] ? b : a))[1];
+      await page.click('[data-testid=sort-duration]');
+      assert.equal(await eventually(firstIndex, shortest), shortest, 'the shortest session comes first');
+      await page.click('[data-testid=sort-duration]');
+      assert.equal(await eventually(firstIndex, longest), longest, 'then the longest');
+      await page.click('[data-testid=sort-start]');
+      await page.click('[data-testid=sort-start]');
+      assert.equal(await eventually(firstStart, latest), latest, 'by latest start again');
 
       // Keyboard: the table takes focus; ArrowDown selects the next row, Escape closes.
       const rows = page.locator('[data-testid=session-row]');

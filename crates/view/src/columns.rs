@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::accounts::account_name;
 use crate::filter::{SessionFilter, SessionIndex, cmp_ignore_case, flags, ordered_bits};
+use crate::radix::{RadixSort, radix_sort};
 use crate::zone::format_duration;
 
 /// A column of the sessions table.
@@ -57,6 +58,11 @@ impl Column {
         Column::Elevated,
         Column::AuthPackage,
     ];
+
+    /// Where the column is in [`Column::ALL`] (the variants are declared in that order).
+    pub(crate) fn slot(self) -> usize {
+        self as usize
+    }
 
     /// The header, in Event Viewer's words.
     pub fn title(self) -> &'static str {
@@ -191,7 +197,7 @@ pub fn visible_sessions(report: &Report, filter: &SessionFilter, sort: Sort) -> 
             .filter(|&i| matcher.matches(&sessions[i as usize]))
             .collect()
     };
-    sort_indices(sessions, None, &mut indices, sort);
+    sort_indices(sessions, &mut indices, sort);
     indices
 }
 
@@ -237,27 +243,118 @@ fn column_order<'i>(
     index: &'i SessionIndex,
     column: Column,
 ) -> Option<&'i ColumnOrder> {
-    let slot = Column::ALL.iter().position(|c| *c == column)?;
-    index.cached_order(slot, || {
-        let count = u32::try_from(sessions.len()).unwrap_or(u32::MAX);
-        let mut ascending: Vec<u32> = (0..count).collect();
-        let sort = Sort {
-            column,
-            descending: false,
-        };
-        let (keys, present) = sort_indices(sessions, Some(index), &mut ascending, sort);
-        let mut ties = vec![0u64; keys.len().div_ceil(64)];
-        for (at, pair) in keys.windows(2).enumerate() {
-            if pair[0] == pair[1] {
-                ties[(at + 1) / 64] |= 1 << ((at + 1) % 64);
+    index.cached_order(column.slot(), || {
+        let mut maker = OrderMaker::new(column);
+        loop {
+            match maker.advance(sessions, index, usize::MAX) {
+                Ok(order) => break order,
+                Err(more) => maker = more,
             }
         }
-        ColumnOrder {
-            ascending,
-            present,
-            ties,
-        }
     })
+}
+
+/// A column's order (as a first sort by it makes and [`SessionIndex`] keeps), made a bounded
+/// share at a time. On a million sessions a first sort by a column of times takes the page
+/// tens of milliseconds, so once a load is shown the page makes every column's order ahead,
+/// between frames, and the analyst's first click on a header finds it made.
+pub struct OrderMaker {
+    column: Column,
+    making: Making,
+}
+
+enum Making {
+    /// `ranks[i]`: the rank of session `i` in the column, for the first sessions; a column
+    /// whose cells a profile decides has its profiles ranked first (`by_profile`).
+    Ranking {
+        by_profile: Option<Vec<Option<u64>>>,
+        ranks: Vec<Option<u64>>,
+    },
+    /// Every session sorted by its key; `present`: how many have a value.
+    Sorting {
+        sort: Box<RadixSort>,
+        present: usize,
+    },
+}
+
+impl OrderMaker {
+    pub fn new(column: Column) -> OrderMaker {
+        OrderMaker {
+            column,
+            making: Making::Ranking {
+                by_profile: None,
+                ranks: Vec::new(),
+            },
+        }
+    }
+
+    /// Goes on for about `count` sessions' worth of work. `None` once the order is kept in
+    /// `index`, the index of `sessions` (at once if it already was, or if `index` is not the
+    /// index of `sessions`); otherwise the maker, to go on with later.
+    pub fn step(self, sessions: &[Session], index: &SessionIndex, count: usize) -> Option<Self> {
+        let slot = self.column.slot();
+        if !index.fits(sessions) || index.has_order(slot) {
+            return None;
+        }
+        match self.advance(sessions, index, count) {
+            Ok(order) => {
+                index.cached_order(slot, || order);
+                None
+            }
+            Err(more) => Some(more),
+        }
+    }
+
+    /// [`step`](Self::step) without keeping the order: the order once made, else the maker.
+    fn advance(
+        mut self,
+        sessions: &[Session],
+        index: &SessionIndex,
+        count: usize,
+    ) -> Result<ColumnOrder, OrderMaker> {
+        let column = self.column;
+        match self.making {
+            Making::Ranking {
+                mut by_profile,
+                mut ranks,
+            } => {
+                let from = ranks.len();
+                let end = sessions.len().min(from.saturating_add(count));
+                if is_profile_column(column) {
+                    let by_profile =
+                        by_profile.get_or_insert_with(|| profile_ranks(sessions, index, column));
+                    let profile_of = index.profile_of();
+                    ranks.extend(
+                        profile_of[from..end]
+                            .iter()
+                            .map(|&profile| by_profile[profile as usize]),
+                    );
+                } else {
+                    ranks.extend((from..end).map(|i| indexed_number(index, column, i as u32)));
+                }
+                self.making = if end == sessions.len() {
+                    let (keys, present) = keys_of(ranks, false);
+                    let every: Vec<u32> = (0..end as u32).collect();
+                    Making::Sorting {
+                        sort: Box::new(RadixSort::new(keys, every)),
+                        present,
+                    }
+                } else {
+                    Making::Ranking { by_profile, ranks }
+                };
+                Err(self)
+            }
+            Making::Sorting { mut sort, present } => {
+                if sort.step(count) {
+                    let (keys, ascending) = sort.into_sorted();
+                    Ok(ColumnOrder::of_sorted(ascending, &keys, present))
+                } else {
+                    self.making = Making::Sorting { sort, present };
+                    Err(self)
+                }
+            }
+        }
+    }
 }
 
 /// Every session in the ascending order of one column, as [`SessionIndex`] keeps it, with
@@ -274,6 +371,22 @@ pub(crate) struct ColumnOrder {
 }
 
 impl ColumnOrder {
+    /// The order of sessions `ascending`, sorted by `keys` (equal keys, equal cells), of which
+    /// the first `present` have a value.
+    fn of_sorted(ascending: Vec<u32>, keys: &[u64], present: usize) -> ColumnOrder {
+        let mut ties = vec![0u64; keys.len().div_ceil(64)];
+        for (at, pair) in keys.windows(2).enumerate() {
+            if pair[0] == pair[1] {
+                ties[(at + 1) / 64] |= 1 << ((at + 1) % 64);
+            }
+        }
+        ColumnOrder {
+            ascending,
+            present,
+            ties,
+        }
+    }
+
     fn ties_previous(&self, row: usize) -> bool {
         self.ties
             .get(row / 64)
@@ -411,117 +524,50 @@ fn is_profile_column(column: Column) -> bool {
 /// Sorts `indices` (ascending, as the filter leaves them) by `sort`.
 ///
 /// Each session gets a numeric rank in the column, so that the sort compares integers: text
-/// columns have few distinct values, which are ranked once, case-insensitively (with `index`,
-/// once per profile rather than hashed per session). The ranks, with the direction and
-/// "absent last" folded in, are sorted by a stable radix sort: ties keep the report's order,
-/// and a million rows sort in a few passes over memory instead of twenty rounds of
-/// comparisons. Returns the keys in their sorted order (equal keys, equal cells) and how many
-/// sessions have a value in the column.
-fn sort_indices(
-    sessions: &[Session],
-    index: Option<&SessionIndex>,
-    indices: &mut [u32],
-    sort: Sort,
-) -> (Vec<u64>, usize) {
+/// columns have few distinct values, which are ranked once, case-insensitively. The ranks,
+/// with the direction and "absent last" folded in ([`keys_of`]), are sorted by a stable radix
+/// sort: ties keep the report's order, and a million rows sort in a few passes over memory
+/// instead of twenty rounds of comparisons. (With the report's [`SessionIndex`],
+/// [`OrderMaker`] ranks profiles rather than sessions, and the order is made once.)
+fn sort_indices(sessions: &[Session], indices: &mut [u32], sort: Sort) {
     // End reasons sort by the title the cell shows, like the other text columns.
     let end_reasons = end_reasons_by_title();
     let column = sort.column;
-    let number = |s: &Session| number_of(column, s, &end_reasons);
-    let ranks: Vec<Option<u64>> = match index {
-        Some(index) if is_profile_column(column) => {
-            // Rank the profiles, then look each session's profile up.
-            let profile_ranks = profile_ranks(sessions, index, column);
-            let profile_of = index.profile_of();
-            indices
-                .iter()
-                .map(|&i| profile_ranks[profile_of[i as usize] as usize])
-                .collect()
-        }
-        _ if is_text_column(column) => text_ranks(
+    let ranks: Vec<Option<u64>> = if is_text_column(column) {
+        text_ranks(
             sessions,
             indices,
             |s| text_of(column, s),
             |key| text_parts(column, key),
-        ),
-        Some(index) => indices
+        )
+    } else {
+        indices
             .iter()
-            .map(|&i| indexed_number(index, column, i))
-            .collect(),
-        None => indices
-            .iter()
-            .map(|&i| number(&sessions[i as usize]))
-            .collect(),
+            .map(|&i| number_of(column, &sessions[i as usize], &end_reasons))
+            .collect()
     };
-    // Keys from 0: present ranks in the chosen direction, then the absent ones.
+    let (keys, _) = keys_of(ranks, sort.descending);
+    radix_sort(keys, indices);
+}
+
+/// Sort keys from 0 for `ranks`: present ranks in the chosen direction, then the absent ones
+/// (all one key). Also says how many are present.
+fn keys_of(ranks: Vec<Option<u64>>, descending: bool) -> (Vec<u64>, usize) {
     let (mut low, mut high, mut present) = (u64::MAX, 0, 0);
     for &rank in ranks.iter().flatten() {
         (low, high, present) = (low.min(rank), high.max(rank), present + 1);
     }
     let low = low.min(high);
     let absent = high - low + 1;
-    let keys: Vec<u64> = ranks
+    let keys = ranks
         .into_iter()
         .map(|rank| match rank {
             None => absent,
-            Some(rank) if sort.descending => high - rank,
+            Some(rank) if descending => high - rank,
             Some(rank) => rank - low,
         })
         .collect();
-    (radix_sort(keys, indices), present)
-}
-
-/// Sorts `values` by `keys` (same length), stably: a least-significant-digit radix sort on
-/// 11-bit digits, skipping the digits every key shares (a column of times over a few months
-/// differs in its low 48 bits only). Returns the keys, sorted.
-fn radix_sort(keys: Vec<u64>, values: &mut [u32]) -> Vec<u64> {
-    const BITS: u32 = 11;
-    const BUCKETS: usize = 1 << BITS;
-    const MASK: u64 = BUCKETS as u64 - 1;
-    let count = keys.len().min(values.len());
-    if count < 64 {
-        let mut pairs: Vec<(u64, u32)> = keys.iter().copied().zip(values.iter().copied()).collect();
-        pairs.sort_by_key(|&(key, _)| key);
-        for (slot, &(_, value)) in values.iter_mut().zip(&pairs) {
-            *slot = value;
-        }
-        return pairs.into_iter().map(|(key, _)| key).collect();
-    }
-    let highest = keys.iter().copied().max().unwrap_or(0);
-    let passes = (64 - highest.leading_zeros()).div_ceil(BITS) as usize;
-    let mut histograms = vec![[0u32; BUCKETS]; passes];
-    for &key in keys.iter() {
-        for (pass, histogram) in histograms.iter_mut().enumerate() {
-            histogram[((key >> (pass as u32 * BITS)) & MASK) as usize] += 1;
-        }
-    }
-    let mut keys_from = keys;
-    keys_from.truncate(count);
-    let mut values_from: Vec<u32> = values[..count].to_vec();
-    let mut keys_to = vec![0u64; count];
-    let mut values_to = vec![0u32; count];
-    for (pass, histogram) in histograms.iter().enumerate() {
-        if histogram.iter().any(|&n| n as usize == count) {
-            continue;
-        }
-        let mut next = [0u32; BUCKETS];
-        let mut total = 0u32;
-        for (slot, &n) in next.iter_mut().zip(histogram.iter()) {
-            *slot = total;
-            total += n;
-        }
-        let shift = pass as u32 * BITS;
-        for (&key, &value) in keys_from.iter().zip(values_from.iter()) {
-            let digit = ((key >> shift) & MASK) as usize;
-            let at = next[digit] as usize;
-            next[digit] += 1;
-            keys_to[at] = key;
-            values_to[at] = value;
-        }
-        std::mem::swap(&mut keys_from, &mut keys_to);
-        std::mem::swap(&mut values_from, &mut values_to);
-    }
-    values[..count].copy_from_slice(&values_from);
-    keys_from
+    (keys, present)
 }
 
 /// The rank of each of `indices` in a text column, case-insensitively (texts equal but for
@@ -1184,6 +1230,32 @@ mod tests {
         let r = report(sessions);
         let index = SessionIndex::new(&r.sessions);
         assert!(index.profiles() < r.sessions.len());
+        // Every order made ahead, 7 sessions' worth a step, as the page makes them.
+        let ahead = SessionIndex::new(&r.sessions);
+        for column in Column::ALL {
+            let mut maker = Some(OrderMaker::new(column));
+            let mut steps = 0;
+            while let Some(more) = maker {
+                maker = more.step(&r.sessions, &ahead, 7);
+                steps += 1;
+            }
+            assert!(steps > 600 / 7, "{column:?} made in {steps} steps");
+            assert!(ahead.has_order(column.slot()), "{column:?}");
+            // Made already: the next maker stops at once.
+            assert!(
+                OrderMaker::new(column)
+                    .step(&r.sessions, &ahead, 7)
+                    .is_none()
+            );
+        }
+        // An index of other sessions gets no order.
+        let other = SessionIndex::new(&r.sessions[..10]);
+        assert!(
+            OrderMaker::new(Column::End)
+                .step(&r.sessions, &other, 7)
+                .is_none()
+        );
+        assert!(!other.has_order(Column::End.slot()));
         for column in Column::ALL {
             for descending in [false, true] {
                 let sort = Sort { column, descending };
@@ -1197,6 +1269,11 @@ mod tests {
                     visible_sessions_indexed(&r, &index, &SessionFilter::default(), sort),
                     expected,
                     "{sort:?} with the index"
+                );
+                assert_eq!(
+                    visible_sessions_indexed(&r, &ahead, &SessionFilter::default(), sort),
+                    expected,
+                    "{sort:?} with the orders made ahead"
                 );
                 // Filtered: the cached order of every session, walked, gives the same rows.
                 let filter = SessionFilter {
@@ -1270,25 +1347,5 @@ mod tests {
             .collect();
         assert!(users.windows(2).all(|w| w[0] >= w[1]));
         assert!(!users.iter().any(|u| u == "system" || u.ends_with('$')));
-    }
-
-    #[test]
-    fn radix_sort_is_stable_and_skips_shared_digits() {
-        // Keys that share their high digits, with ties, in an order a comparison sort checks.
-        let keys: Vec<u64> = (0..5_000u64)
-            .map(|i| (1 << 60) + (i * 7_919 % 1_000) * (1 << 22) + i % 3)
-            .collect();
-        let mut values: Vec<u32> = (0..5_000).collect();
-        radix_sort(keys.clone(), &mut values);
-        let mut expected: Vec<u32> = (0..5_000).collect();
-        expected.sort_by_key(|&i| keys[i as usize]);
-        assert_eq!(values, expected);
-        // Short inputs, and all-equal keys.
-        let mut values = vec![3, 1, 2];
-        radix_sort(vec![5, 5, 1], &mut values);
-        assert_eq!(values, vec![2, 3, 1]);
-        let mut values: Vec<u32> = (0..100).collect();
-        radix_sort(vec![7; 100], &mut values);
-        assert_eq!(values, (0..100).collect::<Vec<u32>>());
     }
 }

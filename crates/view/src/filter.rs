@@ -577,6 +577,13 @@ impl SessionIndex {
         true
     }
 
+    /// Whether the order of `slot` is made.
+    pub(crate) fn has_order(&self, slot: usize) -> bool {
+        self.orders
+            .get(slot)
+            .is_some_and(|order| order.get().is_some())
+    }
+
     /// The order of every session cached in `slot` (one per column of the table), made by
     /// `make` the first time.
     pub(crate) fn cached_order(

@@ -14,6 +14,7 @@ pub mod downloads;
 pub mod failures;
 pub mod filter;
 pub mod numbers;
+mod radix;
 pub mod raw;
 pub mod table_cells;
 pub mod timeline;

@@ -45,6 +45,8 @@ const ALL_BARS_LIMIT: usize = 20_000;
 const CULL_BUDGET: usize = 4_000;
 /// Height of a lane, in pixels (the CSS of the labels uses the same).
 pub(super) const LANE_HEIGHT: f64 = 22.0;
+/// Height of the time axis above the plot, in pixels.
+pub(super) const AXIS_HEIGHT: f64 = 30.0;
 /// The narrowest a bar is drawn, so that a session of a second stays visible and clickable.
 const MIN_BAR_PX: f64 = 2.0;
 /// Width of the fade that marks an open start or end.
@@ -474,8 +476,10 @@ pub fn TimelineView() -> impl IntoView {
     // for a moment, or has moved too far for the transform to stay exact, the bars are placed
     // anew ("rebased") and shown.
     let layer = StoredValue::new_local(BarLayer::default());
-    // While the view moves, the bars are painted on a canvas instead (see `timeline_canvas`).
+    // While the view moves, the bars and markers are painted on canvases instead (see
+    // `timeline_canvas`).
     let bars_canvas = NodeRef::<leptos::html::Canvas>::new();
+    let axis_canvas = NodeRef::<leptos::html::Canvas>::new();
     let bars_painter = StoredValue::new_local(None::<BarsCanvas>);
     let settle = RwSignal::new(0_u64);
     let settle_seen = StoredValue::new(0_u64);
@@ -530,13 +534,20 @@ pub fn TimelineView() -> impl IntoView {
                 }
                 // The markers move with the bars.
                 let transform = group.get_attribute("transform");
-                // Moving by transform: the canvas paints the bars, their elements wait.
-                let moving = transform.is_some();
-                layer.hide_while_moving(&group, moving);
-                if let Some(canvas) = bars_canvas.get_untracked() {
+                // Moving by transform, or placed anew while the view still moves (it has
+                // not rested since): the canvases paint the bars and markers, and their
+                // elements wait out of the page. (Putting thousands of elements back for
+                // one frame of a move would lay them all out twice.)
+                let moving = transform.is_some() || (layer.moving && !settled);
+                if let Some(root) = root_ref.get_untracked() {
+                    layer.hide_while_moving(&root, moving);
+                }
+                if let (Some(canvas), Some(axis_canvas)) =
+                    (bars_canvas.get_untracked(), axis_canvas.get_untracked())
+                {
                     bars_painter.update_value(|painter| {
                         if !painter.as_ref().is_some_and(|p| p.is_on(&canvas)) {
-                            *painter = BarsCanvas::new(&canvas);
+                            *painter = BarsCanvas::new(&canvas, &axis_canvas);
                         }
                         let Some(painter) = painter else {
                             return;
@@ -564,7 +575,8 @@ pub fn TimelineView() -> impl IntoView {
                         }
                     }
                 }
-                exact && !stale
+                // While moving, the rest must come, to put the elements back.
+                exact && !stale && !moving
             })
             .unwrap_or(true);
         if !exact {
@@ -888,17 +900,24 @@ pub fn TimelineView() -> impl IntoView {
                         LaneBy::Computer => "Computer",
                     }}
                 </div>
-                <svg
-                    class="timeline-axis"
-                    width=move || width.get()
-                    height="30"
-                    data-testid="timeline-axis"
-                >
-                    {move || axis_ticks.get().into_iter().map(tick_label_view).collect_view()}
-                    <g class="timeline-flags">
-                        <For each=markers_in_view key=|key| *key children=marker_flag />
-                    </g>
-                </svg>
+                <div class="timeline-axis-box">
+                    <svg
+                        class="timeline-axis"
+                        width=move || width.get()
+                        height=AXIS_HEIGHT
+                        data-testid="timeline-axis"
+                    >
+                        {move || axis_ticks.get().into_iter().map(tick_label_view).collect_view()}
+                        <g class="timeline-flags">
+                            <For each=markers_in_view key=|key| *key children=marker_flag />
+                        </g>
+                    </svg>
+                    <canvas
+                        class="timeline-canvas timeline-axis-canvas"
+                        aria-hidden="true"
+                        node_ref=axis_canvas
+                    ></canvas>
+                </div>
             </div>
             <div class="timeline-scroll" node_ref=scroll_ref on:scroll=on_scroll>
                 <div
@@ -956,7 +975,7 @@ pub fn TimelineView() -> impl IntoView {
                             {selection}
                         </svg>
                         <canvas
-                            class="timeline-canvas"
+                            class="timeline-canvas timeline-plot-canvas"
                             aria-hidden="true"
                             node_ref=bars_canvas
                         ></canvas>
@@ -1014,7 +1033,7 @@ struct BarLayer {
     /// need coordinates (the others keep theirs).
     unplaced: Vec<u32>,
     base: Option<(Viewport, f64)>,
-    /// The bars move by transform: hidden, and painted on the canvas.
+    /// The bars move by transform: hidden with the markers, and painted on the canvases.
     moving: bool,
 }
 
@@ -1030,19 +1049,17 @@ const BASE_MARGIN_WIDTHS: f64 = 1.0;
 const PLACED_MARGIN_WIDTHS: f64 = 8.0;
 
 impl BarLayer {
-    /// Hides the bars while they move by transform (the canvas paints them), and shows them
-    /// once they are placed for the view.
-    fn hide_while_moving(&mut self, group: &web_sys::Element, moving: bool) {
+    /// Takes the bars and the reboot markers out of the page (class `timeline-moving` on
+    /// the timeline, `root`) while they move by transform, and the canvases paint them; puts
+    /// them back once they are placed for the view.
+    fn hide_while_moving(&mut self, root: &web_sys::Element, moving: bool) {
         if self.moving == moving {
             return;
         }
         self.moving = moving;
-        let class = if moving {
-            "timeline-bars timeline-bars-moving"
-        } else {
-            "timeline-bars"
-        };
-        let _ = group.set_attribute("class", class);
+        let _ = root
+            .class_list()
+            .toggle_with_force("timeline-moving", moving);
     }
 
     fn clear(&mut self) {
@@ -1246,7 +1263,22 @@ fn settle_after_rest(rest: Rest) {
 
 /// The points of a marker's flag on the axis, at `x`.
 fn flag_points(x: f64) -> String {
-    format!("{:.1},20 {:.1},20 {x:.1},28", x - 5.0, x + 5.0)
+    flag_corners(x)
+        .map(|(x, y)| format!("{x:.1},{y}"))
+        .join(" ")
+}
+
+/// How far a reboot's flag on the axis reaches either side of its time, in pixels.
+pub(super) const FLAG_HALF_WIDTH: f64 = 5.0;
+
+/// The corners of the flag of a reboot at `x` on the axis: a triangle pointing down at the
+/// plot.
+pub(super) fn flag_corners(x: f64) -> [(f64, f64); 3] {
+    [
+        (x - FLAG_HALF_WIDTH, 20.0),
+        (x + FLAG_HALF_WIDTH, 20.0),
+        (x, AXIS_HEIGHT - 2.0),
+    ]
 }
 
 /// Moves the markers under `parent` (lines on the plot, flags on the axis: the elements with

@@ -1,24 +1,31 @@
-//! The timeline's bars painted on a canvas while the view moves.
+//! The timeline's bars and reboot markers painted on canvases while the view moves.
 //!
-//! While the analyst pans or zooms, the bars' SVG elements keep the coordinates of the view
-//! they were placed for and their group is moved by a transform; but the browser then painted
-//! all of them again each frame (on a million sessions, headless on two cores: 9 ms of painting
-//! and 4 ms of layerizing a frame for 3,400 bars; see the README's Benchmarks). So while the
-//! view moves the elements are hidden and the same bars are painted here, one rectangle each,
-//! where the current view puts them; once the view rests the elements are placed anew and
-//! shown, and the canvas is hidden. The elements are what a click and a tooltip find and what
-//! tests count; the canvas leaves out their rounded corners and the fades and arrows of open
-//! edges, which come back when the view rests.
+//! While the analyst pans or zooms, the SVG elements of the bars and of the reboot markers
+//! keep the coordinates of the view they were placed for and are moved by a transform; but the
+//! browser then painted all of them again each frame (on a million sessions, headless on two
+//! cores: 9 ms of painting and 4 ms of layerizing a frame for 3,400 bars; then, with the bars
+//! painted here, 7 ms of painting and 7 of pre-painting for 1,600 reboots' lines and flags; see
+//! the README's Benchmarks). So while the view moves those elements are taken out of the page
+//! (`display: none` under the timeline's `timeline-moving` class) and the same bars and
+//! markers are painted here, one rectangle, line or flag each, where the current view puts
+//! them; once the view rests the elements are placed anew and shown, and the canvases are
+//! hidden. The elements are what a click and a tooltip find and what tests count; the canvas
+//! leaves out the bars' rounded corners and the fades and arrows of open edges, which come
+//! back when the view rests.
 
 use std::ops::Range;
 
 use logonscope_view::timeline::{TimelineLayout, Viewport, logon_type_colour};
 
-use super::timeline::{LANE_HEIGHT, bar_box, bar_geometry};
-use crate::web::canvas::{CanvasSize, LogonTypeColours, computed_style, context_2d, size_canvas};
+use super::timeline::{
+    AXIS_HEIGHT, FLAG_HALF_WIDTH, LANE_HEIGHT, bar_box, bar_geometry, flag_corners,
+};
+use crate::web::canvas::{
+    CanvasSize, LogonTypeColours, computed_style, context_2d, css_property, size_canvas,
+};
 
-/// What the canvas is to show: the bars `drawn` (indices into `layout.bars`) in `lanes`, as
-/// `view` on a plot `width` wide puts them.
+/// What the canvases are to show: the bars `drawn` (indices into `layout.bars`) in `lanes`,
+/// and the layout's reboots, as `view` on a plot `width` wide puts them.
 pub struct MovingBars<'a> {
     pub layout: &'a TimelineLayout,
     pub drawn: &'a [u32],
@@ -27,25 +34,78 @@ pub struct MovingBars<'a> {
     pub lanes: Range<usize>,
 }
 
-/// The canvas over the plot, and its 2D context.
-pub struct BarsCanvas {
-    canvas: web_sys::HtmlCanvasElement,
+/// A canvas and its 2D context.
+struct Canvas {
+    element: web_sys::HtmlCanvasElement,
     context: web_sys::CanvasRenderingContext2d,
     size: CanvasSize,
+}
+
+impl Canvas {
+    fn new(element: &web_sys::HtmlCanvasElement) -> Option<Canvas> {
+        Some(Canvas {
+            context: context_2d(element)?,
+            element: element.clone(),
+            size: CanvasSize::default(),
+        })
+    }
+
+    /// Sizes it to `width` by `height` CSS pixels, and clears it.
+    fn size_and_clear(&mut self, width: f64, height: f64) {
+        size_canvas(&self.element, &self.context, &mut self.size, width, height);
+        self.context.clear_rect(0.0, 0.0, width, height);
+    }
+
+    fn show(&self, shown: bool) {
+        let display = if shown { "block" } else { "none" };
+        let _ = self.element.style().set_property("display", display);
+    }
+}
+
+/// The colours of startup and shutdown markers (`--reboot-startup`, `--reboot-shutdown`).
+struct MarkerColours {
+    startup: String,
+    shutdown: String,
+}
+
+impl MarkerColours {
+    fn of(style: &web_sys::CssStyleDeclaration) -> MarkerColours {
+        MarkerColours {
+            startup: css_property(style, "--reboot-startup"),
+            shutdown: css_property(style, "--reboot-shutdown"),
+        }
+    }
+
+    /// The colour of markers labelled `label`.
+    fn of_label(&self, label: &str) -> &str {
+        if label == "Startup" {
+            &self.startup
+        } else {
+            &self.shutdown
+        }
+    }
+}
+
+/// The canvas over the plot (bars and reboot lines) and the one over the axis (reboot flags).
+pub struct BarsCanvas {
+    plot: Canvas,
+    axis: Canvas,
     shown: bool,
     /// The bars of each colour, gathered before painting (one fill colour set per colour, not
     /// per bar): x, y, width, height. Kept to reuse their memory.
     by_colour: Vec<(&'static str, Vec<[f64; 4]>)>,
-    /// The logon types' colours, read when a move starts.
-    colours: Option<LogonTypeColours>,
+    /// The logon types' and the markers' colours, read when a move starts.
+    colours: Option<(LogonTypeColours, MarkerColours)>,
 }
 
 impl BarsCanvas {
-    pub fn new(canvas: &web_sys::HtmlCanvasElement) -> Option<BarsCanvas> {
+    pub fn new(
+        plot: &web_sys::HtmlCanvasElement,
+        axis: &web_sys::HtmlCanvasElement,
+    ) -> Option<BarsCanvas> {
         Some(BarsCanvas {
-            context: context_2d(canvas)?,
-            canvas: canvas.clone(),
-            size: CanvasSize::default(),
+            plot: Canvas::new(plot)?,
+            axis: Canvas::new(axis)?,
             shown: false,
             by_colour: Vec::new(),
             colours: None,
@@ -54,23 +114,26 @@ impl BarsCanvas {
 
     /// Whether this paints on `canvas` (a plot drawn anew has a new one).
     pub fn is_on(&self, canvas: &web_sys::HtmlCanvasElement) -> bool {
-        self.canvas.is_same_node(Some(canvas))
+        self.plot.element.is_same_node(Some(canvas))
     }
 
-    /// Shows the canvas, painted with `wanted`.
+    /// Shows the canvases, painted with `wanted`.
     pub fn paint(&mut self, wanted: &MovingBars) {
         let top = wanted.lanes.start as f64 * LANE_HEIGHT;
         let height = wanted.lanes.len() as f64 * LANE_HEIGHT;
         let width = wanted.width.max(1.0);
-        size_canvas(&self.canvas, &self.context, &mut self.size, width, height);
-        let style = self.canvas.style();
-        let _ = style.set_property("top", &format!("{top}px"));
+        let _ = self
+            .plot
+            .element
+            .style()
+            .set_property("top", &format!("{top}px"));
+        self.plot.size_and_clear(width, height);
+        self.axis.size_and_clear(width, AXIS_HEIGHT);
         if !self.shown {
-            let _ = style.set_property("display", "block");
+            self.plot.show(true);
+            self.axis.show(true);
             self.shown = true;
         }
-        let context = &self.context;
-        context.clear_rect(0.0, 0.0, width, height);
         for (_, rects) in &mut self.by_colour {
             rects.clear();
         }
@@ -102,11 +165,17 @@ impl BarsCanvas {
         // The colours are read from the style sheet once per move (the system's light or dark
         // mode may have changed since the last), not each frame.
         if self.colours.is_none() {
-            self.colours = computed_style(&self.canvas).map(LogonTypeColours::new);
+            self.colours = computed_style(&self.plot.element).map(|style| {
+                (
+                    LogonTypeColours::new(style.clone()),
+                    MarkerColours::of(&style),
+                )
+            });
         }
-        let Some(colours) = &mut self.colours else {
+        let Some((colours, marker_colours)) = &mut self.colours else {
             return;
         };
+        let context = &self.plot.context;
         for (colour, rects) in &self.by_colour {
             if rects.is_empty() {
                 continue;
@@ -116,14 +185,79 @@ impl BarsCanvas {
                 context.fill_rect(*x, *y, *w, *h);
             }
         }
+        paint_markers(
+            &self.plot.context,
+            &self.axis.context,
+            marker_colours,
+            wanted,
+            (top, height),
+        );
     }
 
-    /// Hides the canvas (the bars' elements show the view again).
+    /// Hides the canvases (the elements show the view again).
     pub fn hide(&mut self) {
         if self.shown {
-            let _ = self.canvas.style().set_property("display", "none");
+            self.plot.show(false);
+            self.axis.show(false);
             self.shown = false;
             self.colours = None;
         }
     }
+}
+
+/// Paints the reboots in view: a line across the computer's lane (every lane when lanes are
+/// users) on the plot, and a flag on the axis; the markers of one label as one path.
+///
+/// The elements' lines are dashed (4 px drawn, 3 not); here they are solid, at 60 % opacity
+/// (about as much colour), and one per pixel column: stroking a thousand dashed lines the
+/// height of the plot took the browser 20-25 ms a frame to rasterize, headless on two cores.
+fn paint_markers(
+    plot: &web_sys::CanvasRenderingContext2d,
+    axis: &web_sys::CanvasRenderingContext2d,
+    colours: &MarkerColours,
+    wanted: &MovingBars,
+    (top, height): (f64, f64),
+) {
+    const LINE_WIDTH: f64 = 1.5;
+    plot.set_global_alpha(0.6);
+    for label in ["Startup", "Shutdown"] {
+        let colour = colours.of_label(label);
+        plot.set_fill_style_str(colour);
+        axis.set_fill_style_str(colour);
+        axis.begin_path();
+        // The last line painted, by lane (`None`: the whole height): its pixel column.
+        let mut painted: Vec<(Option<u32>, i64)> = Vec::new();
+        for marker in wanted.layout.reboots.iter().filter(|m| m.label == label) {
+            let x = wanted.view.x_of(marker.time, wanted.width);
+            if !(-FLAG_HALF_WIDTH..=wanted.width + FLAG_HALF_WIDTH).contains(&x) {
+                continue;
+            }
+            let [first, second, third] = flag_corners(x);
+            axis.move_to(first.0, first.1);
+            axis.line_to(second.0, second.1);
+            axis.line_to(third.0, third.1);
+            axis.close_path();
+            let (from, to) = match marker.lane {
+                Some(lane) => {
+                    let lane_top = f64::from(lane) * LANE_HEIGHT - top;
+                    (lane_top, lane_top + LANE_HEIGHT)
+                }
+                None => (0.0, height),
+            };
+            let column = (x * 2.0).round() as i64;
+            let last = painted.iter_mut().find(|(lane, _)| *lane == marker.lane);
+            let seen = match last {
+                Some((_, at)) => std::mem::replace(at, column) == column,
+                None => {
+                    painted.push((marker.lane, column));
+                    false
+                }
+            };
+            if !seen && to > 0.0 && from < height {
+                plot.fill_rect(x - LINE_WIDTH / 2.0, from, LINE_WIDTH, to - from);
+            }
+        }
+        axis.fill();
+    }
+    plot.set_global_alpha(1.0);
 }
