@@ -259,8 +259,9 @@ test('filters of the sessions table count as the CLI report says', { timeout: 18
 
 /**
  * Run in the page: pans the timeline twice and, straight after (while the view still moves),
- * compares its canvases with where the elements of the bars and reboot markers, taken out of
- * the page while it moves, would be.
+ * compares its canvases with where the elements of the bars and reboot markers (taken out of
+ * the page, and left where they were placed, while it moves) would be moved by the transform
+ * the group's `data-transform` says.
  */
 async function paintedWhileMoving() {
   const plot = document.querySelector('.timeline-plot');
@@ -272,14 +273,23 @@ async function paintedWhileMoving() {
     plot.dispatchEvent(new WheelEvent('wheel', { deltaX, clientX: box.left + box.width / 2, clientY: box.top + 20, bubbles: true, cancelable: true }));
     await effects();
   }
-  const root = document.querySelector('[data-testid=timeline]');
   const canvas = document.querySelector('.timeline-plot-canvas');
   const axisCanvas = document.querySelector('.timeline-axis-canvas');
   const group = document.querySelector('.timeline-bars');
   const barsHidden = getComputedStyle(group).display === 'none';
-  const markersHidden = [...document.querySelectorAll('.timeline-reboots, .timeline-flags')].every(
-    (g) => getComputedStyle(g).display === 'none',
-  );
+  const markerGroups = [...document.querySelectorAll('.timeline-reboots, .timeline-flags')];
+  const markersHidden = markerGroups.every((g) => getComputedStyle(g).display === 'none');
+  // matrix(scale 0 0 1 shift 0): x in the view = scale * x where placed + shift, from the
+  // left of the element's SVG.
+  const transform = group.getAttribute('data-transform');
+  const [scale, , , , shift] = (transform?.match(/-?[\d.]+/g) ?? [1, 0, 0, 1, 0, 0]).map(Number);
+  const moved = (element) => {
+    const r = element.getBoundingClientRect();
+    const left = element.ownerSVGElement.getBoundingClientRect().left;
+    const x = left + scale * (r.left - left) + shift;
+    const width = scale * r.width;
+    return { left: x, right: x + width, width, top: r.top, bottom: r.bottom, height: r.height };
+  };
   const reader = (canvas) => {
     const canvasBox = canvas.getBoundingClientRect();
     const ratio = canvas.width / canvasBox.width;
@@ -291,21 +301,27 @@ async function paintedWhileMoving() {
   };
   const pixel = reader(canvas);
   const axisPixel = reader(axisCanvas);
-  // Where the elements are: shown for the measurement, within this task (no frame is
+  // Where the elements are: put back for the measurement, within this task (no frame is
   // drawn meanwhile), then taken out again.
-  root.classList.remove('timeline-moving');
+  const groups = [group, ...markerGroups];
+  const hiddenBy = groups.map((g) => g.getAttribute('display'));
+  for (const g of groups) g.removeAttribute('display');
   const rects = [...document.querySelectorAll('[data-testid=timeline-bar]')].map((bar) => ({
     bar,
-    r: bar.getBoundingClientRect(),
+    r: moved(bar),
   }));
   const inView = (r) => r.right > box.left + 2 && r.left < box.right - 2;
-  const lines = [...document.querySelectorAll('line.timeline-reboot')]
-    .map((line) => line.getBoundingClientRect())
-    .filter(inView);
+  const lines = [...document.querySelectorAll('line.timeline-reboot')].map(moved).filter(inView);
+  // (A flag keeps its width: it is drawn anew at its time, not stretched.)
   const flags = [...document.querySelectorAll('polygon.timeline-flag')]
-    .map((flag) => flag.getBoundingClientRect())
+    .map((flag) => {
+      const r = moved(flag);
+      const middle = (r.left + r.right) / 2;
+      const half = flag.getBoundingClientRect().width / 2;
+      return { ...r, left: middle - half, right: middle + half };
+    })
     .filter(inView);
-  root.classList.add('timeline-moving');
+  groups.forEach((g, at) => hiddenBy[at] != null && g.setAttribute('display', hiddenBy[at]));
   const flagsPainted = flags.filter((r) => axisPixel((r.left + r.right) / 2, r.top + r.height / 3)[3] > 200).length;
   const covered = (x, y, margin) =>
     rects.filter(({ r }) => r.left - margin <= x && x <= r.right + margin && r.top - margin <= y && y <= r.bottom + margin);
@@ -355,7 +371,7 @@ async function paintedWhileMoving() {
     canvasShown: getComputedStyle(canvas).display !== 'none' && getComputedStyle(axisCanvas).display !== 'none',
     barsHidden,
     markersHidden,
-    transformed: group.hasAttribute('transform'),
+    transformed: transform != null,
     lines: lines.length,
     linesChecked: linesChecked.length,
     linesPainted: linesChecked.filter(Boolean).length,

@@ -852,6 +852,10 @@ mod tests {
         assert_eq!(Column::LogonType.title(), "Logon type");
         assert_eq!(Column::AuthPackage.key(), "auth_package");
         assert_eq!(Column::default(), Column::Start);
+        // Each column's slot (where the index keeps its order) is its place in the table.
+        for (at, column) in Column::ALL.into_iter().enumerate() {
+            assert_eq!(column.slot(), at, "{column:?}");
+        }
     }
 
     #[test]

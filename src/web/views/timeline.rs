@@ -5,9 +5,10 @@
 //!
 //! Drawing is SVG. `logonscope_view::timeline` does every computation: the layout is a memo of
 //! the visible sessions and the lane grouping, so zooming only re-runs viewport arithmetic.
-//! One effect owns the bar elements ([`BarLayer`]): while the view moves it changes only the
-//! transform of their group and hides it (`timeline_canvas` paints the same bars meanwhile),
-//! and places the bars anew and shows them when the view rests.
+//! One effect owns the bar elements ([`BarLayer`]): while the view moves it takes them and
+//! the reboot markers out of the page, leaving them where they are (`timeline_canvas` paints
+//! the same bars and markers where the view puts them meanwhile), and places them anew and
+//! puts them back when the view rests.
 //!
 //! Up to [`ALL_BARS_LIMIT`] bars every bar is an element (the page's tests count
 //! `[data-testid=timeline-bar]`); above it only the bars in the lanes and time in view are
@@ -104,7 +105,7 @@ pub fn TimelineView() -> impl IntoView {
     // serve, not every frame of a zoom or pan.
     let placed_view = RwSignal::new(viewport.get_untracked());
     // The view and plot width the bars' coordinates are computed for (their base; see
-    // `BarLayer::draw`): the reboot markers are placed for it too, and moved with the bars.
+    // `BarLayer::draw`): the reboot markers are placed for it too.
     let marker_base = RwSignal::new((viewport.get_untracked(), 0.0_f64));
     let fitted_span = StoredValue::new(laid.with_untracked(|l| l.layout.span));
     let pending = StoredValue::new(None::<Viewport>);
@@ -471,10 +472,11 @@ pub fn TimelineView() -> impl IntoView {
     // The bars are drawn by hand rather than as reactive views: thousands of effects that
     // all follow the viewport signal make every zoom step quadratic in the reactive graph
     // (each re-run unsubscribes from a shared list). One effect owns them instead. While the
-    // analyst zooms and pans, it only changes the transform of their group (one attribute per
-    // frame, however many bars) and hides them, and the canvas paints them; once the view rests
-    // for a moment, or has moved too far for the transform to stay exact, the bars are placed
-    // anew ("rebased") and shown.
+    // analyst zooms and pans, it takes them out of the page and only works out the transform
+    // that would move them from the view they were placed for (written in the group's
+    // `data-transform`, for tests), and the canvas paints them; once the view rests for a
+    // moment, or has moved too far for that transform to stay exact, the bars are placed anew
+    // ("rebased") and shown.
     let layer = StoredValue::new_local(BarLayer::default());
     // While the view moves, the bars and markers are painted on canvases instead (see
     // `timeline_canvas`).
@@ -532,13 +534,10 @@ pub fn TimelineView() -> impl IntoView {
                         marker_base.set((base, base_width));
                     }
                 }
-                // The markers move with the bars.
-                let transform = group.get_attribute("transform");
-                // Moving by transform, or placed anew while the view still moves (it has
+                // Moved from their base, or placed anew while the view still moves (it has
                 // not rested since): the canvases paint the bars and markers, and their
-                // elements wait out of the page. (Putting thousands of elements back for
-                // one frame of a move would lay them all out twice.)
-                let moving = transform.is_some() || (layer.moving && !settled);
+                // elements wait out of the page, unmoved.
+                let moving = layer.moved || (layer.moving && !settled);
                 if let Some(root) = root_ref.get_untracked() {
                     layer.hide_while_moving(&root, moving);
                 }
@@ -564,16 +563,6 @@ pub fn TimelineView() -> impl IntoView {
                             painter.hide();
                         }
                     });
-                }
-                if let Some(root) = root_ref.get_untracked() {
-                    for selector in [".timeline-reboots", ".timeline-flags"] {
-                        if let Ok(Some(markers)) = root.query_selector(selector) {
-                            let _ = match &transform {
-                                Some(t) => markers.set_attribute("transform", t),
-                                None => markers.remove_attribute("transform"),
-                            };
-                        }
-                    }
                 }
                 // While moving, the rest must come, to put the elements back.
                 exact && !stale && !moving
@@ -633,10 +622,10 @@ pub fn TimelineView() -> impl IntoView {
         })
     };
     // Where a time is in the bars' base coordinates, read without following them: markers
-    // are placed when made, moved with the bars' group while the view moves, and placed
-    // anew by one effect (`place_markers`) when the bars are. A reactive position per marker
-    // would make every frame of a zoom subscribe and unsubscribe thousands of them, and
-    // unsubscribing from a shared signal costs as many steps as it has subscribers.
+    // are placed when made, taken out of the page with the bars while the view moves, and
+    // placed anew by one effect (`place_markers`) when the bars are. A reactive position per
+    // marker would make every frame of a zoom subscribe and unsubscribe thousands of them,
+    // and unsubscribing from a shared signal costs as many steps as it has subscribers.
     let x_of_now = move |time: Timestamp| {
         let (base, base_width) = marker_base.get_untracked();
         base.x_of(time, base_width)
@@ -1033,7 +1022,9 @@ struct BarLayer {
     /// need coordinates (the others keep theirs).
     unplaced: Vec<u32>,
     base: Option<(Viewport, f64)>,
-    /// The bars move by transform: hidden with the markers, and painted on the canvases.
+    /// The view is not the base: the bars would need a transform (see [`BarLayer::draw`]).
+    moved: bool,
+    /// The bars and markers are out of the page, and painted on the canvases.
     moving: bool,
 }
 
@@ -1049,17 +1040,27 @@ const BASE_MARGIN_WIDTHS: f64 = 1.0;
 const PLACED_MARGIN_WIDTHS: f64 = 8.0;
 
 impl BarLayer {
-    /// Takes the bars and the reboot markers out of the page (class `timeline-moving` on
-    /// the timeline, `root`) while they move by transform, and the canvases paint them; puts
-    /// them back once they are placed for the view.
+    /// Takes the bars and the reboot markers out of the page (their groups under `root`, the
+    /// timeline, get `display="none"`) while the view moves, and the canvases paint them;
+    /// puts them back once they are placed for the view. The first frame of a move costs
+    /// the browser 45-60 ms on a million sessions, taking 7,000 elements out of its layout;
+    /// hiding them by `visibility` instead made it restyle each of them (60-80 ms), and a
+    /// class on the timeline rather than an attribute on the groups, match each of them
+    /// against the style sheet again.
     fn hide_while_moving(&mut self, root: &web_sys::Element, moving: bool) {
         if self.moving == moving {
             return;
         }
         self.moving = moving;
-        let _ = root
-            .class_list()
-            .toggle_with_force("timeline-moving", moving);
+        for selector in [".timeline-bars", ".timeline-reboots", ".timeline-flags"] {
+            if let Ok(Some(group)) = root.query_selector(selector) {
+                let _ = if moving {
+                    group.set_attribute("display", "none")
+                } else {
+                    group.remove_attribute("display")
+                };
+            }
+        }
     }
 
     fn clear(&mut self) {
@@ -1096,10 +1097,12 @@ impl BarLayer {
         }
     }
 
-    /// Shows the bars as `view` on a plot `width` wide puts them. Either by transform from the
-    /// base (returns `false`: a rebase is due when the view rests) or, when `rebase` is asked,
-    /// there is no base yet, or the transform would scale too much or show bars beyond their
-    /// kept coordinates, by placing every bar anew (returns `true`).
+    /// Follows `view` on a plot `width` wide. Either by the transform that would move the bars
+    /// from their base (kept in `moved` and the group's `data-transform`; the bars, out of
+    /// the page meanwhile, stay where they are; returns `false`: a rebase is due when the
+    /// view rests)
+    /// or, when `rebase` is asked, there is no base yet, or the transform would scale too much
+    /// or show bars beyond their kept coordinates, by placing every bar anew (returns `true`).
     fn draw(
         &mut self,
         group: &web_sys::Element,
@@ -1128,8 +1131,9 @@ impl BarLayer {
                 let unplaced = std::mem::take(&mut self.unplaced);
                 self.place(layout, &base, base_width, Some(&unplaced));
                 let exact = (scale - 1.0).abs() < 1e-9 && shift.abs() < 1e-6;
+                self.moved = true;
                 let _ = group.set_attribute(
-                    "transform",
+                    "data-transform",
                     &format!("matrix({scale:.6} 0 0 1 {shift:.3} 0)"),
                 );
                 exact
@@ -1138,7 +1142,8 @@ impl BarLayer {
                 self.base = Some((view, width));
                 self.unplaced.clear();
                 self.place(layout, &view, width, None);
-                let _ = group.remove_attribute("transform");
+                self.moved = false;
+                let _ = group.remove_attribute("data-transform");
                 true
             }
         }

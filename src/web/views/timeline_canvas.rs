@@ -1,17 +1,16 @@
 //! The timeline's bars and reboot markers painted on canvases while the view moves.
 //!
-//! While the analyst pans or zooms, the SVG elements of the bars and of the reboot markers
-//! keep the coordinates of the view they were placed for and are moved by a transform; but the
-//! browser then painted all of them again each frame (on a million sessions, headless on two
-//! cores: 9 ms of painting and 4 ms of layerizing a frame for 3,400 bars; then, with the bars
-//! painted here, 7 ms of painting and 7 of pre-painting for 1,600 reboots' lines and flags; see
-//! the README's Benchmarks). So while the view moves those elements are taken out of the page
-//! (`display: none` under the timeline's `timeline-moving` class) and the same bars and
-//! markers are painted here, one rectangle, line or flag each, where the current view puts
-//! them; once the view rests the elements are placed anew and shown, and the canvases are
-//! hidden. The elements are what a click and a tooltip find and what tests count; the canvas
-//! leaves out the bars' rounded corners and the fades and arrows of open edges, which come
-//! back when the view rests.
+//! The SVG elements of the bars and of the reboot markers have the coordinates of the view
+//! they were placed for. Moving them by a transform while the analyst pans or zooms made the
+//! browser paint them all again each frame (on a million sessions, headless on two cores: 9 ms
+//! of painting and 4 ms of layerizing a frame for 3,400 bars; then, with the bars painted here,
+//! 7 ms of painting and 7 of pre-painting for 1,600 reboots' lines and flags; see the README's
+//! Benchmarks). So while the view moves those elements are taken out of the page, left where
+//! they are (their groups' `display="none"`), and the same bars and markers are painted here,
+//! one rectangle, line or flag each, where the current view puts them; once the view rests
+//! the elements are placed anew and put back, and the canvases are hidden. The elements are what a
+//! click and a tooltip find and what tests count; the canvas leaves out the bars' rounded
+//! corners and the fades and arrows of open edges, which come back when the view rests.
 
 use std::ops::Range;
 
