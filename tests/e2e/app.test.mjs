@@ -42,6 +42,19 @@ async function clickDemo(page) {
   assert.equal(await waitDone(page), 'done', 'status after the demo');
 }
 
+/** Writes a synthetic log with `logonscope synth` (`synth` are its options), runs `use` on its
+ * path, then deletes it. */
+async function withSynthLog(name, synth, use) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logonscope-synth-'));
+  const log = path.join(dir, name);
+  cliRun(['synth', '--out', log, ...synth]);
+  try {
+    await use(log);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** `DOMAIN\user` as the user filter sees it. */
 function account(s) {
   return ((s.domain ? s.domain + '\\' : '') + (s.user ?? '')).toLowerCase();
@@ -451,10 +464,8 @@ test('the timeline draws one bar per visible session', { timeout: 180_000 }, asy
 
 test('while the timeline moves, its canvases paint the reboots where their markers are', { timeout: 180_000 }, async () => {
   // A synthetic log with reboots (the demo has none), on two computers.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logonscope-reboots-'));
-  const log = path.join(dir, 'reboots.evtx');
-  cliRun(['synth', '--out', log, '--sessions', '1500', '--computers', '2', '--seed', '7']);
-  try {
+  const options = ['--sessions', '1500', '--computers', '2', '--seed', '7'];
+  await withSynthLog('reboots.evtx', options, async (log) => {
     await app.withPage(async (page) => {
       await loadFiles(page, [log]);
       assert.equal(await waitDone(page), 'done');
@@ -478,9 +489,7 @@ test('while the timeline moves, its canvases paint the reboots where their marke
         );
       }
     });
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('raw records are read back from the right file, as XML and JSON', { timeout: 180_000 }, async () => {
@@ -542,10 +551,8 @@ test('files dropped on the page are loaded like picked ones', { timeout: 180_000
 
 test('cancel stops loading and the page stays usable', { timeout: 180_000 }, async () => {
   // Big enough to still be reading when Cancel is pressed (tens of MB).
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logonscope-cancel-'));
-  const big = path.join(dir, 'big.evtx');
-  cliRun(['synth', '--out', big, '--sessions', '15000', '--computers', '2', '--seed', '3']);
-  try {
+  const options = ['--sessions', '15000', '--computers', '2', '--seed', '3'];
+  await withSynthLog('big.evtx', options, async (big) => {
     await app.withPage(async (page) => {
       await loadFiles(page, [big]);
       await page.waitForSelector('[data-testid=status][data-state=working]');
@@ -556,9 +563,7 @@ test('cancel stops loading and the page stays usable', { timeout: 180_000 }, asy
       await clickDemo(page);
       assert.equal(await sessionCount(page), demo.cli.json.sessions.length);
     });
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('the sessions table sorts, moves by keyboard, and shows local time on request', { timeout: 180_000 }, async () => {

@@ -8,8 +8,9 @@
 //! cancel stops it at the next slice.
 
 use logonscope_core::analysis::Analysis as CoreAnalysis;
-use logonscope_view::columns::{Column, OrderMaker, Sort, ascending_order};
-use logonscope_view::filter::SessionIndexBuilder;
+use logonscope_core::report::Session;
+use logonscope_view::columns::{Column, OrderMaker, Sort};
+use logonscope_view::filter::{SessionIndex, SessionIndexBuilder};
 use web_sys::MessageChannel;
 
 use super::*;
@@ -320,8 +321,11 @@ pub(super) async fn analyse(
         }
     }
     let index = builder.finish();
-    // The table's first order (one sort, of a few tens of milliseconds on a gigabyte log).
-    ascending_order(&report.sessions, &index, Sort::default().column);
+    // The table's first order, which its first drawing needs (in slices too: one sort of a
+    // gigabyte log's sessions takes tens of milliseconds).
+    if !make_order(load_id, &report.sessions, &index, Sort::default().column).await {
+        return None;
+    }
     Some(Analysis {
         report,
         event_counts,
@@ -399,21 +403,12 @@ async fn make_orders_ahead(load_id: u32, state: AppState) {
         return;
     };
     let sessions = &analysis.report.sessions;
-    // The columns of times first: theirs are the slowest orders to make.
-    let columns = [Column::Duration, Column::End, Column::Start];
+    // The columns of times first: theirs are the slowest orders to make. (Start's, the
+    // table's first, is made already.)
+    let columns = [Column::Duration, Column::End];
     for column in columns.into_iter().chain(Column::ALL) {
-        let mut maker = Some(OrderMaker::new(column));
-        while maker.is_some() {
-            slice(|| match maker.take() {
-                Some(more) => {
-                    maker = more.step(sessions, &index, ORDER_STEP);
-                    maker.is_none().then_some(())
-                }
-                None => Some(()),
-            });
-            if !between_slices(load_id).await {
-                return;
-            }
+        if !make_order(load_id, sessions, &index, column).await {
+            return;
         }
     }
     state.load.update(|load| {
@@ -424,6 +419,30 @@ async fn make_orders_ahead(load_id: u32, state: AppState) {
                 .max(wasm_memory_bytes() + stats.worker_wasm_bytes);
         }
     });
+}
+
+/// Makes `column`'s order of `sessions` and keeps it in `index` (see [`OrderMaker`]), a slice
+/// at a time; `false` if load `load_id` was replaced or cancelled meanwhile.
+async fn make_order(
+    load_id: u32,
+    sessions: &[Session],
+    index: &SessionIndex,
+    column: Column,
+) -> bool {
+    let mut maker = Some(OrderMaker::new(column));
+    while maker.is_some() {
+        slice(|| match maker.take() {
+            Some(more) => {
+                maker = more.step(sessions, index, ORDER_STEP);
+                maker.is_none().then_some(())
+            }
+            None => Some(()),
+        });
+        if !between_slices(load_id).await {
+            return false;
+        }
+    }
+    true
 }
 
 /// Resolves in a task of its own, right after the tasks already queued (a posted message,
