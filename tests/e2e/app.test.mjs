@@ -289,9 +289,11 @@ async function paintedWhileMoving() {
   const canvas = document.querySelector('.timeline-plot-canvas');
   const axisCanvas = document.querySelector('.timeline-axis-canvas');
   const group = document.querySelector('.timeline-bars');
-  const barsHidden = getComputedStyle(group).display === 'none';
+  // Taken out by their boxes' `content-visibility` (kept laid out, but skipped).
+  const hidden = (g) => getComputedStyle(g.closest('.timeline-marks')).contentVisibility === 'hidden';
+  const barsHidden = hidden(group);
   const markerGroups = [...document.querySelectorAll('.timeline-reboots, .timeline-flags')];
-  const markersHidden = markerGroups.every((g) => getComputedStyle(g).display === 'none');
+  const markersHidden = markerGroups.every(hidden);
   // matrix(scale 0 0 1 shift 0): x in the view = scale * x where placed + shift, from the
   // left of the element's SVG.
   const transform = group.getAttribute('data-transform');
@@ -315,10 +317,10 @@ async function paintedWhileMoving() {
   const pixel = reader(canvas);
   const axisPixel = reader(axisCanvas);
   // Where the elements are: put back for the measurement, within this task (no frame is
-  // drawn meanwhile), then taken out again.
-  const groups = [group, ...markerGroups];
-  const hiddenBy = groups.map((g) => g.getAttribute('display'));
-  for (const g of groups) g.removeAttribute('display');
+  // drawn meanwhile), then taken out again at the end.
+  const boxes = [...document.querySelectorAll('.timeline-marks')];
+  const hiddenBy = boxes.map((b) => b.style.contentVisibility);
+  for (const b of boxes) b.style.contentVisibility = '';
   const rects = [...document.querySelectorAll('[data-testid=timeline-bar]')].map((bar) => ({
     bar,
     r: moved(bar),
@@ -334,7 +336,6 @@ async function paintedWhileMoving() {
       return { ...r, left: middle - half, right: middle + half };
     })
     .filter(inView);
-  groups.forEach((g, at) => hiddenBy[at] != null && g.setAttribute('display', hiddenBy[at]));
   const flagsPainted = flags.filter((r) => axisPixel((r.left + r.right) / 2, r.top + r.height / 3)[3] > 200).length;
   const covered = (x, y, margin) =>
     rects.filter(({ r }) => r.left - margin <= x && x <= r.right + margin && r.top - margin <= y && y <= r.bottom + margin);
@@ -379,8 +380,10 @@ async function paintedWhileMoving() {
       else painted += 1;
     }
   }
+  const bars = document.querySelectorAll('[data-testid=timeline-bar]').length;
+  boxes.forEach((b, at) => (b.style.contentVisibility = hiddenBy[at]));
   return {
-    bars: document.querySelectorAll('[data-testid=timeline-bar]').length,
+    bars,
     canvasShown: getComputedStyle(canvas).display !== 'none' && getComputedStyle(axisCanvas).display !== 'none',
     barsHidden,
     markersHidden,
@@ -448,9 +451,7 @@ test('the timeline draws one bar per visible session', { timeout: 180_000 }, asy
     await page.waitForFunction(
       () =>
         [...document.querySelectorAll('.timeline-canvas')].every((c) => getComputedStyle(c).display === 'none') &&
-        [...document.querySelectorAll('.timeline-bars, .timeline-reboots, .timeline-flags')].every(
-          (g) => getComputedStyle(g).display !== 'none',
-        ),
+        [...document.querySelectorAll('.timeline-marks')].every((b) => getComputedStyle(b).contentVisibility === 'visible'),
     );
     await page.click('[data-testid=timeline-fit]');
     // Click the widest bar: the one a person would click.
@@ -485,7 +486,7 @@ test('while the timeline moves, its canvases paint the reboots where their marke
         assert.ok(moving.checked.every((c) => c.opaque), `and every bar, ${label}`);
         assert.ok(moving.clear > 50 && moving.painted === 0, `and nothing elsewhere, ${label}`);
         await page.waitForFunction(() =>
-          [...document.querySelectorAll('.timeline-reboots, .timeline-flags')].every((g) => getComputedStyle(g).display !== 'none'),
+          [...document.querySelectorAll('.timeline-marks')].every((b) => getComputedStyle(b).contentVisibility === 'visible'),
         );
       }
     });

@@ -897,10 +897,18 @@ pub fn TimelineView() -> impl IntoView {
                         data-testid="timeline-axis"
                     >
                         {move || axis_ticks.get().into_iter().map(tick_label_view).collect_view()}
-                        <g class="timeline-flags">
-                            <For each=markers_in_view key=|key| *key children=marker_flag />
-                        </g>
                     </svg>
+                    <div
+                        class="timeline-marks"
+                        style:width=move || format!("{}px", width.get())
+                        style:height=format!("{AXIS_HEIGHT}px")
+                    >
+                        <svg width=move || width.get() height=AXIS_HEIGHT>
+                            <g class="timeline-flags">
+                                <For each=markers_in_view key=|key| *key children=marker_flag />
+                            </g>
+                        </svg>
+                    </div>
                     <canvas
                         class="timeline-canvas timeline-axis-canvas"
                         aria-hidden="true"
@@ -957,12 +965,20 @@ pub fn TimelineView() -> impl IntoView {
                                     axis_ticks.get().into_iter().map(grid_line_view).collect_view()
                                 }}
                             </g>
-                            <g class="timeline-bars"></g>
-                            <g class="timeline-reboots">
-                                <For each=markers_in_view key=|key| *key children=marker_line />
-                            </g>
                             {selection}
                         </svg>
+                        <div
+                            class="timeline-marks"
+                            style:width=move || format!("{}px", width.get())
+                            style:height=move || format!("{}px", plot_height())
+                        >
+                            <svg width=move || width.get() height=plot_height>
+                                <g class="timeline-bars"></g>
+                                <g class="timeline-reboots">
+                                    <For each=markers_in_view key=|key| *key children=marker_line />
+                                </g>
+                            </svg>
+                        </div>
                         <canvas
                             class="timeline-canvas timeline-plot-canvas"
                             aria-hidden="true"
@@ -1040,26 +1056,34 @@ const BASE_MARGIN_WIDTHS: f64 = 1.0;
 const PLACED_MARGIN_WIDTHS: f64 = 8.0;
 
 impl BarLayer {
-    /// Takes the bars and the reboot markers out of the page (their groups under `root`, the
-    /// timeline, get `display="none"`) while the view moves, and the canvases paint them;
-    /// puts them back once they are placed for the view. The first frame of a move costs
-    /// the browser 45-60 ms on a million sessions, taking 7,000 elements out of its layout;
-    /// hiding them by `visibility` instead made it restyle each of them (60-80 ms), and a
-    /// class on the timeline rather than an attribute on the groups, match each of them
-    /// against the style sheet again.
+    /// Takes the bars and the reboot markers out of the page while the view moves, and the
+    /// canvases paint them; puts them back once they are placed for the view. They sit in
+    /// boxes of their own (`.timeline-marks`, under `root`, the timeline), which get
+    /// `content-visibility: hidden`: the browser keeps their elements laid out and only skips
+    /// them, so the first frame of a move costs it little. Taking the 7,000 elements of a
+    /// million sessions out of its layout instead (`display="none"` on their groups) cost that
+    /// frame 45-60 ms, hiding them by `visibility` 60-80 ms (each restyled).
     fn hide_while_moving(&mut self, root: &web_sys::Element, moving: bool) {
         if self.moving == moving {
             return;
         }
         self.moving = moving;
-        for selector in [".timeline-bars", ".timeline-reboots", ".timeline-flags"] {
-            if let Ok(Some(group)) = root.query_selector(selector) {
-                let _ = if moving {
-                    group.set_attribute("display", "none")
-                } else {
-                    group.remove_attribute("display")
-                };
-            }
+        let Ok(boxes) = root.query_selector_all(".timeline-marks") else {
+            return;
+        };
+        for index in 0..boxes.length() {
+            let Some(style) = boxes
+                .item(index)
+                .and_then(|node| node.dyn_into::<web_sys::HtmlElement>().ok())
+                .map(|element| element.style())
+            else {
+                continue;
+            };
+            let _ = if moving {
+                style.set_property("content-visibility", "hidden")
+            } else {
+                style.remove_property("content-visibility").map(|_| ())
+            };
         }
     }
 

@@ -6,7 +6,7 @@
 //! of painting and 4 ms of layerizing a frame for 3,400 bars; then, with the bars painted here,
 //! 7 ms of painting and 7 of pre-painting for 1,600 reboots' lines and flags; see the README's
 //! Benchmarks). So while the view moves those elements are taken out of the page, left where
-//! they are (their groups' `display="none"`), and the same bars and markers are painted here,
+//! they are (their boxes get `content-visibility: hidden`), and the same bars and markers are painted here,
 //! one rectangle, line or flag each, where the current view puts them; once the view rests
 //! the elements are placed anew and put back, and the canvases are hidden. The elements are what a
 //! click and a tooltip find and what tests count; the canvas leaves out the bars' rounded
