@@ -279,9 +279,10 @@ test('filters of the sessions table count as the CLI report says', { timeout: 18
 async function paintedWhileMoving() {
   const plot = document.querySelector('.timeline-plot');
   const box = plot.getBoundingClientRect();
-  // Checked straight after the moves (the page's effects have run, and the view rests
-  // only 150 ms after its last move).
-  const effects = () => new Promise((resolve) => setTimeout(resolve, 0));
+  // Checked straight after the moves: a move takes effect at the next frame, then the
+  // page's effects run (and the view rests only 150 ms after its last move).
+  const effects = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  const range = document.querySelector('[data-testid=timeline-range]').textContent;
   for (const deltaX of [40, 40]) {
     plot.dispatchEvent(new WheelEvent('wheel', { deltaX, clientX: box.left + box.width / 2, clientY: box.top + 20, bubbles: true, cancelable: true }));
     await effects();
@@ -327,13 +328,20 @@ async function paintedWhileMoving() {
   }));
   const inView = (r) => r.right > box.left + 2 && r.left < box.right - 2;
   const lines = [...document.querySelectorAll('line.timeline-reboot')].map(moved).filter(inView);
+  // The flags are paths (one per label and stretch of the axis), each flag `Mx1,yLx2,yLx3,y3Z`
+  // in their SVG's coordinates.
+  const segments = (selector, pattern) =>
+    [...document.querySelectorAll(selector)].flatMap((path) => {
+      const svg = path.ownerSVGElement.getBoundingClientRect();
+      return [...(path.getAttribute('d') ?? '').matchAll(pattern)].map((m) => ({ svg, at: m.slice(1).map(Number) }));
+    });
+  const number = String.raw`(-?[\d.]+)`;
   // (A flag keeps its width: it is drawn anew at its time, not stretched.)
-  const flags = [...document.querySelectorAll('polygon.timeline-flag')]
-    .map((flag) => {
-      const r = moved(flag);
-      const middle = (r.left + r.right) / 2;
-      const half = flag.getBoundingClientRect().width / 2;
-      return { ...r, left: middle - half, right: middle + half };
+  const flags = segments('path.timeline-flag', new RegExp(`M${number},${number}L${number},${number}L${number},${number}Z`, 'g'))
+    .map(({ svg, at: [x1, y1, x2, , , y3] }) => {
+      const middle = svg.left + scale * ((x1 + x2) / 2) + shift;
+      const half = (x2 - x1) / 2;
+      return { left: middle - half, right: middle + half, top: svg.top + y1, bottom: svg.top + y3, height: y3 - y1 };
     })
     .filter(inView);
   const flagsPainted = flags.filter((r) => axisPixel((r.left + r.right) / 2, r.top + r.height / 3)[3] > 200).length;
@@ -388,6 +396,7 @@ async function paintedWhileMoving() {
     barsHidden,
     markersHidden,
     transformed: transform != null,
+    moved: range !== document.querySelector('[data-testid=timeline-range]').textContent,
     lines: lines.length,
     linesChecked: linesChecked.length,
     linesPainted: linesChecked.filter(Boolean).length,
@@ -440,7 +449,7 @@ test('the timeline draws one bar per visible session', { timeout: 180_000 }, asy
     // rests, the elements are back.
     const moving = await page.evaluate(paintedWhileMoving);
     assert.ok(
-      moving.transformed && moving.canvasShown && moving.barsHidden && moving.markersHidden,
+      moving.moved && moving.transformed && moving.canvasShown && moving.barsHidden && moving.markersHidden,
       `moving: ${JSON.stringify(moving)}`,
     );
     assert.ok(moving.checked.length >= 10, `bars checked on the canvas: ${moving.checked.length} of ${moving.bars}`);
@@ -478,7 +487,7 @@ test('while the timeline moves, its canvases paint the reboots where their marke
         await page.waitForFunction(() => document.querySelectorAll('line.timeline-reboot').length > 0);
         const moving = await page.evaluate(paintedWhileMoving);
         const label = `lanes by ${lanes}: ${JSON.stringify({ ...moving, checked: moving.checked.length })}`;
-        assert.ok(moving.transformed && moving.canvasShown && moving.barsHidden && moving.markersHidden, label);
+        assert.ok(moving.moved && moving.transformed && moving.canvasShown && moving.barsHidden && moving.markersHidden, label);
         assert.ok(moving.flags > 0 && moving.lines > 0, `reboots in view, ${label}`);
         assert.equal(moving.flagsPainted, moving.flags, `the axis canvas paints every reboot flag in view, ${label}`);
         assert.ok(lanes === 'computer' || moving.linesChecked > 0, `reboot lines with room beside them, ${label}`);
@@ -488,6 +497,28 @@ test('while the timeline moves, its canvases paint the reboots where their marke
         await page.waitForFunction(() =>
           [...document.querySelectorAll('.timeline-marks')].every((b) => getComputedStyle(b).contentVisibility === 'visible'),
         );
+        // At rest, pointing at a flag gives the reboots under it as its tooltip.
+        const flag = await page.evaluate(() => {
+          const axis = document.querySelector('[data-testid=timeline-axis]').getBoundingClientRect();
+          for (const path of document.querySelectorAll('path.timeline-flag')) {
+            const svg = path.ownerSVGElement.getBoundingClientRect();
+            for (const m of (path.getAttribute('d') ?? '').matchAll(/M(-?[\d.]+),(-?[\d.]+)L(-?[\d.]+)/g)) {
+              const x = svg.left + (Number(m[1]) + Number(m[3])) / 2;
+              if (x > axis.left + 10 && x < axis.right - 10) return { x, y: svg.top + Number(m[2]) + 2, label: path.getAttribute('class') };
+            }
+          }
+          return null;
+        });
+        assert.ok(flag, `a flag in view, lanes by ${lanes}`);
+        await page.mouse.move(flag.x, flag.y);
+        const tip = await page.evaluate(({ x, y }) => {
+          const under = document.elementFromPoint(x, y);
+          return { cls: under?.getAttribute('class'), title: under?.querySelector('title')?.textContent ?? '' };
+        }, flag);
+        assert.equal(tip.cls, flag.label, `the flag is what the pointer is on, lanes by ${lanes}`);
+        assert.match(tip.title, /^(Startup|Shutdown) of \S+ at \d{4}-\d\d-\d\d/, `its tooltip, lanes by ${lanes}`);
+        const own = flag.label.includes('startup') ? 'Startup' : 'Shutdown';
+        assert.ok(tip.title.split('\n').some((line) => line.startsWith(own)), `names its own label: ${tip.title}`);
       }
     });
   });

@@ -26,8 +26,8 @@ use logonscope_core::catalog;
 use logonscope_core::report::{EndReason, Session};
 use logonscope_core::time::Timestamp;
 use logonscope_view::timeline::{
-    Bar, Culling, LaneBy, Tick, TimelineLayout, Viewport, bar_band, drawn_bars, layout, legend,
-    logon_type_class, ticks, timestamp_at,
+    Bar, Culling, LaneBy, Marker, Tick, TimelineLayout, Viewport, bar_band, drawn_bars, layout,
+    legend, logon_type_class, ticks, timestamp_at,
 };
 use logonscope_view::zone::{Zone, format_duration};
 use wasm_bindgen::JsCast;
@@ -476,7 +476,7 @@ pub fn TimelineView() -> impl IntoView {
     // that would move them from the view they were placed for (written in the group's
     // `data-transform`, for tests), and the canvas paints them; once the view rests for a
     // moment, or has moved too far for that transform to stay exact, the bars are placed anew
-    // ("rebased") and shown.
+    // ("rebased"), a slice at a time between frames, and shown.
     let layer = StoredValue::new_local(BarLayer::default());
     // While the view moves, the bars and markers are painted on canvases instead (see
     // `timeline_canvas`).
@@ -486,7 +486,10 @@ pub fn TimelineView() -> impl IntoView {
     let settle = RwSignal::new(0_u64);
     let settle_seen = StoredValue::new(0_u64);
     let changes = StoredValue::new(0_u64);
+    // Bumped when the layer's work, done in slices, is over.
+    let worked = RwSignal::new(0_u64);
     Effect::new(move |_| {
+        worked.track();
         let Some(plot) = plot_ref.get() else {
             return;
         };
@@ -502,6 +505,12 @@ pub fn TimelineView() -> impl IntoView {
         let tick = settle.get();
         let settled = tick != settle_seen.get_value();
         settle_seen.set_value(tick);
+        let slices = Slices {
+            layer,
+            plot: plot_ref,
+            laid,
+            worked,
+        };
         let exact = layer
             .try_update_value(|layer| {
                 let key = (generation, zone == Zone::Local);
@@ -510,22 +519,25 @@ pub fn TimelineView() -> impl IntoView {
                     layer.key = Some(key);
                 }
                 if !layer.drawn.as_ref().is_some_and(|d| Arc::ptr_eq(d, &drawn)) {
-                    layer.show(&group, &layout, &drawn);
+                    layer.show(&drawn);
                     layer.drawn = Some(drawn.clone());
                 }
-                let exact = layer.draw(&group, &layout, view, w, settled);
+                let exact = layer.draw(&group, view, w, settled);
                 // Which bars are drawn follows once the bars are placed for a view that
                 // those drawn do not serve, when the view rests: choosing them again takes
                 // a few hundred milliseconds at a million sessions, too long for a frame of
                 // a zoom (which meanwhile may show fewer bars at its edges).
                 let mut stale = false;
+                let mut choosing = false;
                 if let Some((base, base_width)) = layer.base {
                     if !placed_view
                         .get_untracked()
                         .serves(&base, BASE_MARGIN_WIDTHS)
                     {
                         if settled {
+                            // The bars are chosen again, and this runs again for them.
                             placed_view.set(base);
+                            choosing = true;
                         } else {
                             stale = true;
                         }
@@ -534,10 +546,17 @@ pub fn TimelineView() -> impl IntoView {
                         marker_base.set((base, base_width));
                     }
                 }
+                // The elements are made and placed a slice at a time, the first slice now.
+                let done = !stale && !choosing && layer.work(&group, &layout, WORK_SLICE_MS);
+                if layer.has_work() && !layer.working {
+                    layer.working = true;
+                    work_in_slices(slices);
+                }
                 // Moved from their base, or placed anew while the view still moves (it has
-                // not rested since): the canvases paint the bars and markers, and their
-                // elements wait out of the page, unmoved.
-                let moving = layer.moved || (layer.moving && !settled);
+                // not rested since), or not all made and placed yet: the canvases paint the
+                // bars and markers, and their elements wait out of the page, unmoved.
+                let wait_for_rest = layer.moved || (layer.moving && !layer.rested);
+                let moving = wait_for_rest || !done;
                 if let Some(root) = root_ref.get_untracked() {
                     layer.hide_while_moving(&root, moving);
                 }
@@ -564,8 +583,9 @@ pub fn TimelineView() -> impl IntoView {
                         }
                     });
                 }
-                // While moving, the rest must come, to put the elements back.
-                exact && !stale && !moving
+                // While moving, the rest must come, to put the elements back (the end of
+                // the work brings this back by `worked`).
+                exact && !stale && !wait_for_rest
             })
             .unwrap_or(true);
         if !exact {
@@ -599,53 +619,44 @@ pub fn TimelineView() -> impl IntoView {
         })
     };
 
-    // Reboots within the bars' base view and its margin (a marker per computer and time).
-    let markers_in_view = move || {
-        let (base, _) = marker_base.get();
-        let margin = base.seconds() * BASE_MARGIN_WIDTHS;
-        let view = Viewport {
-            start: base.start - margin,
-            end: base.end + margin,
+    // The reboot markers, in the bars' base coordinates (with them, they leave the page while
+    // the view moves, and are placed anew when the bars are): lines on the plot, and flags on
+    // the axis (see `RebootMarks`).
+    let reboot_marks = Memo::new(move |_| {
+        let (base, base_width) = marker_base.get();
+        let height = plot_height();
+        laid.with(|l| RebootMarks::new(&l.layout.reboots, &base, base_width, height))
+    });
+    let reboot_lines = NodeRef::<leptos::svg::G>::new();
+    Effect::new(move |_| {
+        if let Some(group) = reboot_lines.get() {
+            reboot_marks.with(|marks| group.set_inner_html(&marks.lines));
+        }
+    });
+    // A flag's tooltip: the reboots under the pointer (flags of one label are one element).
+    let on_flags_move = move |event: ev::MouseEvent| {
+        let Some(path) = event
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+            .filter(|element| element.class_list().contains("timeline-flag"))
+        else {
+            return;
         };
-        let generation = laid.with(|l| l.generation);
-        laid.with(|l| {
+        // (From the left of the flags' SVG, on which this listens.)
+        let Some(svg) = event
+            .current_target()
+            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+        else {
+            return;
+        };
+        let x = f64::from(event.client_x()) - svg.get_bounding_client_rect().left();
+        let (base, base_width) = marker_base.get_untracked();
+        let zone = state.zone.get_untracked();
+        let title = laid.with_untracked(|l| {
             l.layout
                 .reboots
                 .iter()
-                .enumerate()
-                .filter(|(_, marker)| {
-                    let s = logonscope_view::timeline::unix_seconds(marker.time);
-                    s >= view.start && s <= view.end
-                })
-                .map(|(index, _)| (generation, index))
-                .collect::<Vec<_>>()
-        })
-    };
-    // Where a time is in the bars' base coordinates, read without following them: markers
-    // are placed when made, taken out of the page with the bars while the view moves, and
-    // placed anew by one effect (`place_markers`) when the bars are. A reactive position per
-    // marker would make every frame of a zoom subscribe and unsubscribe thousands of them,
-    // and unsubscribing from a shared signal costs as many steps as it has subscribers.
-    let x_of_now = move |time: Timestamp| {
-        let (base, base_width) = marker_base.get_untracked();
-        base.x_of(time, base_width)
-    };
-    Effect::new(move |_| {
-        let (view, w) = marker_base.get();
-        let Some(root) = root_ref.get() else {
-            return;
-        };
-        laid.with_untracked(|l| {
-            let time_of = |index: usize| l.layout.reboots.get(index).map(|m| m.time);
-            place_markers(root.as_ref(), &view, w, &time_of);
-        });
-    });
-    let marker_title = move |index: usize| {
-        let zone = state.zone.get_untracked();
-        laid.with_untracked(|l| {
-            l.layout
-                .reboots
-                .get(index)
+                .filter(|m| (base.x_of(m.time, base_width) - x).abs() <= FLAG_HALF_WIDTH)
                 .map(|m| {
                     format!(
                         "{} of {} at {}",
@@ -654,46 +665,10 @@ pub fn TimelineView() -> impl IntoView {
                         show_time(m.time, zone)
                     )
                 })
-                .unwrap_or_default()
-        })
-    };
-    let marker_line = move |(_, index): (u64, usize)| {
-        let marker = laid.with_untracked(|l| l.layout.reboots.get(index).cloned());
-        let Some(marker) = marker else {
-            return view! { <g></g> }.into_any();
-        };
-        let (y1, y2) = match marker.lane {
-            Some(lane) => (
-                f64::from(lane) * LANE_HEIGHT,
-                f64::from(lane + 1) * LANE_HEIGHT,
-            ),
-            None => (0.0, plot_height()),
-        };
-        let x = x_of_now(marker.time);
-        let class = format!(
-            "timeline-reboot timeline-reboot-{}",
-            marker.label.to_lowercase()
-        );
-        // The line lets clicks through to the bars; its flag on the axis carries the tooltip.
-        // (Placed here, then moved by `place_markers`.)
-        view! { <line class=class data-marker=index x1=x x2=x y1=y1 y2=y2></line> }.into_any()
-    };
-    let marker_flag = move |(_, index): (u64, usize)| {
-        let marker = laid.with_untracked(|l| l.layout.reboots.get(index).cloned());
-        let Some(marker) = marker else {
-            return view! { <g></g> }.into_any();
-        };
-        let class = format!(
-            "timeline-flag timeline-reboot-{}",
-            marker.label.to_lowercase()
-        );
-        let points = flag_points(x_of_now(marker.time));
-        view! {
-            <polygon class=class data-marker=index points=points>
-                <title>{marker_title(index)}</title>
-            </polygon>
-        }
-        .into_any()
+                .collect::<Vec<_>>()
+                .join("\n")
+        });
+        set_title(&path, &title);
     };
 
     // Ticks are few and move every frame: they are rebuilt rather than keyed.
@@ -903,9 +878,25 @@ pub fn TimelineView() -> impl IntoView {
                         style:width=move || format!("{}px", width.get())
                         style:height=format!("{AXIS_HEIGHT}px")
                     >
-                        <svg width=move || width.get() height=AXIS_HEIGHT>
+                        <svg width=move || width.get() height=AXIS_HEIGHT on:mousemove=on_flags_move>
                             <g class="timeline-flags">
-                                <For each=markers_in_view key=|key| *key children=marker_flag />
+                                {move || {
+                                    reboot_marks
+                                        .with(|paths| {
+                                            paths
+                                                .flags
+                                                .iter()
+                                                .map(|(at, d)| {
+                                                    view! {
+                                                        <path
+                                                            class=RebootMarks::class("timeline-flag", *at)
+                                                            d=d.clone()
+                                                        ></path>
+                                                    }
+                                                })
+                                                .collect_view()
+                                        })
+                                }}
                             </g>
                         </svg>
                     </div>
@@ -974,9 +965,7 @@ pub fn TimelineView() -> impl IntoView {
                         >
                             <svg width=move || width.get() height=plot_height>
                                 <g class="timeline-bars"></g>
-                                <g class="timeline-reboots">
-                                    <For each=markers_in_view key=|key| *key children=marker_line />
-                                </g>
+                                <g class="timeline-reboots" node_ref=reboot_lines></g>
                             </svg>
                         </div>
                         <canvas
@@ -1034,15 +1023,29 @@ struct BarLayer {
     key: Option<(u64, bool)>,
     drawn: Option<Arc<Vec<u32>>>,
     nodes: foldhash::HashMap<u32, BarNode>,
-    /// Bars made since bars were last placed: while the view moves by transform only they
-    /// need coordinates (the others keep theirs).
-    unplaced: Vec<u32>,
+    /// Elements of bars no longer drawn, still in the page: removed by [`BarLayer::work`].
+    to_remove: Vec<BarNode>,
+    /// Drawn bars still without elements, last first: made by [`BarLayer::work`].
+    to_make: Vec<u32>,
+    /// Bars whose elements are still to be placed at `base`: by [`BarLayer::work`].
+    to_place: Vec<u32>,
+    /// A chain of [`BarLayer::work`] slices is scheduled.
+    working: bool,
     base: Option<(Viewport, f64)>,
     /// The view is not the base: the bars would need a transform (see [`BarLayer::draw`]).
     moved: bool,
     /// The bars and markers are out of the page, and painted on the canvases.
     moving: bool,
+    /// The view has not moved since it last rested (and its settle asked for a rebase).
+    rested: bool,
+    /// The view and width last drawn, to tell a move from another change.
+    last_view: Option<(Viewport, f64)>,
 }
+
+/// How long one slice of [`BarLayer::work`] may take (ms): making and placing the elements
+/// of thousands of bars takes 100-150 ms at a million sessions, which in one task would
+/// hold up the frames of a move that starts meanwhile.
+const WORK_SLICE_MS: f64 = 8.0;
 
 /// How far beyond the plot (in plot widths) bars are drawn (culled mode: chosen again once
 /// the view rests).
@@ -1092,50 +1095,91 @@ impl BarLayer {
             node.remove();
         }
         self.nodes.clear();
-        self.unplaced.clear();
+        for node in self.to_remove.drain(..) {
+            node.remove();
+        }
+        self.to_make.clear();
+        self.to_place.clear();
         self.drawn = None;
     }
 
-    /// Makes the elements match `drawn`: removes the others, creates the missing ones.
-    fn show(&mut self, group: &web_sys::Element, layout: &TimelineLayout, drawn: &[u32]) {
+    /// Makes the elements match `drawn` (by [`BarLayer::work`]): the others to be removed,
+    /// the missing ones made.
+    fn show(&mut self, drawn: &[u32]) {
         let wanted: foldhash::HashSet<u32> = drawn.iter().copied().collect();
-        self.nodes.retain(|bar, node| {
-            let keep = wanted.contains(bar);
-            if !keep {
-                node.remove();
-            }
-            keep
-        });
+        let (kept, gone) = std::mem::take(&mut self.nodes)
+            .into_iter()
+            .partition(|(bar, _)| wanted.contains(bar));
+        self.nodes = kept;
+        self.to_remove.extend(gone.into_values());
+        // Made in the order drawn (later bars over earlier ones): taken from the end.
+        self.to_make = drawn
+            .iter()
+            .rev()
+            .copied()
+            .filter(|index| !self.nodes.contains_key(index))
+            .collect();
+    }
+
+    fn has_work(&self) -> bool {
+        !self.to_remove.is_empty() || !self.to_make.is_empty() || !self.to_place.is_empty()
+    }
+
+    /// Makes and places elements left to do, for at most `budget_ms`; returns whether none
+    /// is left. Until then the elements stay out of the page and the canvases paint the
+    /// bars, so the work can be spread over tasks that let frames through.
+    fn work(&mut self, group: &web_sys::Element, layout: &TimelineLayout, budget_ms: f64) -> bool {
+        // (Nothing can be placed before there is a base: `draw` makes one first.)
+        let Some((base, width)) = self.base else {
+            return true;
+        };
+        let margin = width * PLACED_MARGIN_WIDTHS;
+        let start = now_ms();
         let document = document();
-        for &index in drawn {
-            if self.nodes.contains_key(&index) {
-                continue;
+        let mut done = 0_u32;
+        loop {
+            // (The clock is a call into JavaScript: read every few dozen bars.)
+            if done % 32 == 31 && now_ms() - start > budget_ms {
+                return false;
             }
-            let Some(bar) = layout.bars.get(index as usize) else {
-                continue;
-            };
-            if let Some(node) = create_bar(&document, group, layout, bar) {
-                self.nodes.insert(index, node);
-                self.unplaced.push(index);
+            done += 1;
+            if let Some(node) = self.to_remove.pop() {
+                node.remove();
+            } else if let Some(index) = self.to_make.pop() {
+                let Some(bar) = layout.bars.get(index as usize) else {
+                    continue;
+                };
+                if let Some(mut node) = create_bar(&document, group, layout, bar) {
+                    node.place(layout, bar, bar_geometry(bar, &base, width, margin));
+                    self.nodes.insert(index, node);
+                }
+            } else if let Some(index) = self.to_place.pop() {
+                if let (Some(node), Some(bar)) =
+                    (self.nodes.get_mut(&index), layout.bars.get(index as usize))
+                {
+                    node.place(layout, bar, bar_geometry(bar, &base, width, margin));
+                }
+            } else {
+                return true;
             }
         }
     }
 
     /// Follows `view` on a plot `width` wide. Either by the transform that would move the bars
     /// from their base (kept in `moved` and the group's `data-transform`; the bars, out of
-    /// the page meanwhile, stay where they are; returns `false`: a rebase is due when the
-    /// view rests)
+    /// the page meanwhile, stay where they are; returns `false` unless that is the identity:
+    /// a rebase is due when the view rests)
     /// or, when `rebase` is asked, there is no base yet, or the transform would scale too much
-    /// or show bars beyond their kept coordinates, by placing every bar anew (returns `true`).
-    fn draw(
-        &mut self,
-        group: &web_sys::Element,
-        layout: &TimelineLayout,
-        view: Viewport,
-        width: f64,
-        rebase: bool,
-    ) -> bool {
+    /// or show bars beyond their kept coordinates, by making the view the base, every bar to
+    /// be placed anew by [`BarLayer::work`] (returns `true`).
+    fn draw(&mut self, group: &web_sys::Element, view: Viewport, width: f64, rebase: bool) -> bool {
         let width = width.max(1.0);
+        if rebase {
+            self.rested = true;
+        } else if self.last_view.is_some_and(|last| last != (view, width)) {
+            self.rested = false;
+        }
+        self.last_view = Some((view, width));
         let transform = self.base.map(|(base, base_width)| {
             // x on the plot = scale * x in the base + shift.
             let scale = (base.seconds() * width) / (base_width * view.seconds());
@@ -1150,12 +1194,8 @@ impl BarLayer {
         });
         match transform {
             Some((scale, shift, true)) if !rebase => {
-                // New bars (culled mode) are placed in the base's coordinates.
-                let (base, base_width) = self.base.unwrap_or((view, width));
-                let unplaced = std::mem::take(&mut self.unplaced);
-                self.place(layout, &base, base_width, Some(&unplaced));
                 let exact = (scale - 1.0).abs() < 1e-9 && shift.abs() < 1e-6;
-                self.moved = true;
+                self.moved = !exact;
                 let _ = group.set_attribute(
                     "data-transform",
                     &format!("matrix({scale:.6} 0 0 1 {shift:.3} 0)"),
@@ -1163,43 +1203,12 @@ impl BarLayer {
                 exact
             }
             _ => {
+                // Placed anew by `work` (writing only what changed).
                 self.base = Some((view, width));
-                self.unplaced.clear();
-                self.place(layout, &view, width, None);
+                self.to_place = self.nodes.keys().copied().collect();
                 self.moved = false;
                 let _ = group.remove_attribute("data-transform");
                 true
-            }
-        }
-    }
-
-    /// Gives the bars `only` (or every bar) their coordinates in `view`, writing only what
-    /// changed.
-    fn place(
-        &mut self,
-        layout: &TimelineLayout,
-        view: &Viewport,
-        width: f64,
-        only: Option<&[u32]>,
-    ) {
-        let margin = width * PLACED_MARGIN_WIDTHS;
-        let place = |index: u32, node: &mut BarNode| {
-            if let Some(bar) = layout.bars.get(index as usize) {
-                node.place(layout, bar, bar_geometry(bar, view, width, margin));
-            }
-        };
-        match only {
-            Some(indexes) => {
-                for index in indexes {
-                    if let Some(node) = self.nodes.get_mut(index) {
-                        place(*index, node);
-                    }
-                }
-            }
-            None => {
-                for (&index, node) in &mut self.nodes {
-                    place(index, node);
-                }
             }
         }
     }
@@ -1250,6 +1259,46 @@ fn tenths(value: i64) -> String {
     format!("{sign}{}.{}", magnitude / 10, magnitude % 10)
 }
 
+/// What the slices of a bar layer's work need.
+#[derive(Clone, Copy)]
+struct Slices {
+    layer: StoredValue<BarLayer, LocalStorage>,
+    plot: NodeRef<Div>,
+    laid: Memo<Laid>,
+    /// Bumped when the work is over, to show the elements.
+    worked: RwSignal<u64>,
+}
+
+/// Does the layer's work a slice at a time, each in a task of its own, so that frames are
+/// drawn between them.
+fn work_in_slices(slices: Slices) {
+    set_timeout(
+        move || {
+            let group = slices
+                .plot
+                .get_untracked()
+                .and_then(|plot| plot.query_selector(".timeline-bars").ok().flatten());
+            let layout = slices.laid.try_with_untracked(|l| l.layout.clone());
+            let done = slices.layer.try_update_value(|layer| {
+                let done = match (&group, &layout) {
+                    (Some(group), Some(layout)) => layer.work(group, layout, WORK_SLICE_MS),
+                    _ => true,
+                };
+                layer.working = !done;
+                done
+            });
+            match done {
+                Some(true) => {
+                    slices.worked.try_update(|n| *n = n.wrapping_add(1));
+                }
+                Some(false) => work_in_slices(slices),
+                None => {}
+            }
+        },
+        std::time::Duration::ZERO,
+    );
+}
+
 /// How long the view must have stayed still before the bars are placed anew (ms). Counted from
 /// the last move, not from the last frame: a slow frame in the middle of a zoom is no rest.
 const REST_MS: f64 = 150.0;
@@ -1290,13 +1339,6 @@ fn settle_after_rest(rest: Rest) {
     );
 }
 
-/// The points of a marker's flag on the axis, at `x`.
-fn flag_points(x: f64) -> String {
-    flag_corners(x)
-        .map(|(x, y)| format!("{x:.1},{y}"))
-        .join(" ")
-}
-
 /// How far a reboot's flag on the axis reaches either side of its time, in pixels.
 pub(super) const FLAG_HALF_WIDTH: f64 = 5.0;
 
@@ -1310,37 +1352,95 @@ pub(super) fn flag_corners(x: f64) -> [(f64, f64); 3] {
     ]
 }
 
-/// Moves the markers under `parent` (lines on the plot, flags on the axis: the elements with
-/// `data-marker`, a reboot's index) to where `view` on a plot `width` wide puts their times.
-fn place_markers(
-    parent: &web_sys::Element,
-    view: &Viewport,
-    width: f64,
-    time_of: &dyn Fn(usize) -> Option<Timestamp>,
-) {
-    let Ok(markers) = parent.query_selector_all("line[data-marker], polygon[data-marker]") else {
-        return;
-    };
-    for node in 0..markers.length() {
-        let Some(marker) = markers
-            .item(node)
-            .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
-        else {
-            continue;
-        };
-        let time = marker
-            .get_attribute("data-marker")
-            .and_then(|index| index.parse().ok())
-            .and_then(time_of);
-        let Some(time) = time else { continue };
-        let x = view.x_of(time, width);
-        if marker.tag_name().eq_ignore_ascii_case("line") {
-            let x = format!("{x:.1}");
-            let _ = marker.set_attribute("x1", &x);
-            let _ = marker.set_attribute("x2", &x);
-        } else {
-            let _ = marker.set_attribute("points", &flag_points(x));
+/// The reboot markers as `view` on a plot `width` wide and `height` tall puts them (every
+/// reboot within a plot width either side of the view): the markup of their lines on the
+/// plot, and paths of their flags on the axis.
+///
+/// A log of a million sessions has thousands of reboots. As elements made and placed one by
+/// one, each a few calls into the browser, they held up the page for tens of milliseconds each
+/// time the bars were placed anew; so the lines are written as markup in one go (numbers and
+/// fixed names only: no text from the log). They stay lines: the browser rasterizes a dashed
+/// line fast, but one path of many of them at 400 ms a frame. The flags, filled triangles, are
+/// one path for each label and stretch of [`RebootMarks::BUCKET_PX`] (the browser replays a
+/// path in every tile its bounds meet). Markers of one label in one pixel column and lane are
+/// drawn once.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct RebootMarks {
+    lines: String,
+    /// (index in [`RebootMarks::LABELS`], path data), for each stretch of each label.
+    flags: Vec<(usize, String)>,
+}
+
+impl RebootMarks {
+    const LABELS: [&'static str; 2] = ["Startup", "Shutdown"];
+    const BUCKET_PX: f64 = 128.0;
+
+    fn new(reboots: &[Marker], view: &Viewport, width: f64, height: f64) -> Self {
+        use std::fmt::Write;
+        let reach = -width * BASE_MARGIN_WIDTHS..=width * (1.0 + BASE_MARGIN_WIDTHS);
+        let mut marks = RebootMarks::default();
+        // (label, stretch) -> flags, and the (label, lane, column) already drawn.
+        let mut flags: std::collections::BTreeMap<(usize, i64), String> =
+            std::collections::BTreeMap::new();
+        let mut drawn = foldhash::HashSet::default();
+        for marker in reboots {
+            let Some(at) = Self::LABELS.iter().position(|label| *label == marker.label) else {
+                continue;
+            };
+            let x = view.x_of(marker.time, width);
+            if !reach.contains(&x) || !drawn.insert((at, marker.lane, (x * 2.0).round() as i64)) {
+                continue;
+            }
+            let (top, bottom) = match marker.lane {
+                Some(lane) => (
+                    f64::from(lane) * LANE_HEIGHT,
+                    f64::from(lane + 1) * LANE_HEIGHT,
+                ),
+                None => (0.0, height),
+            };
+            let _ = write!(
+                marks.lines,
+                r#"<line class="{}" x1="{x:.1}" x2="{x:.1}" y1="{top}" y2="{bottom}"></line>"#,
+                Self::class("timeline-reboot", at)
+            );
+            let [first, second, third] = flag_corners(x);
+            let _ = write!(
+                flags
+                    .entry((at, (x / Self::BUCKET_PX).floor() as i64))
+                    .or_default(),
+                "M{:.1},{}L{:.1},{}L{:.1},{}Z",
+                first.0,
+                first.1,
+                second.0,
+                second.1,
+                third.0,
+                third.1
+            );
         }
+        marks.flags = flags.into_iter().map(|((at, _), d)| (at, d)).collect();
+        marks
+    }
+
+    fn class(kind: &str, at: usize) -> String {
+        let label = Self::LABELS.get(at).copied().unwrap_or_default();
+        format!("{kind} timeline-reboot-{}", label.to_lowercase())
+    }
+}
+
+/// Sets the text of `element`'s tooltip (its first `<title>` child, made if missing).
+fn set_title(element: &web_sys::Element, title: &str) {
+    let tip = match element.query_selector("title") {
+        Ok(Some(tip)) => tip,
+        _ => match document().create_element_ns(Some(SVG_NS), "title") {
+            Ok(tip) => {
+                let _ = element.append_child(&tip);
+                tip
+            }
+            Err(_) => return,
+        },
+    };
+    if tip.text_content().as_deref() != Some(title) {
+        tip.set_text_content(Some(title));
     }
 }
 
