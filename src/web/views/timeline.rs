@@ -1367,37 +1367,27 @@ pub(super) fn flag_corners(x: f64) -> [(f64, f64); 3] {
 #[derive(Debug, Clone, PartialEq, Default)]
 struct RebootMarks {
     lines: String,
-    /// (index in [`RebootMarks::LABELS`], path data), for each stretch of each label.
+    /// (index in [`REBOOT_LABELS`], path data), for each stretch of each label.
     flags: Vec<(usize, String)>,
 }
 
 impl RebootMarks {
-    const LABELS: [&'static str; 2] = ["Startup", "Shutdown"];
     const BUCKET_PX: f64 = 128.0;
 
     fn new(reboots: &[Marker], view: &Viewport, width: f64, height: f64) -> Self {
         use std::fmt::Write;
         let reach = -width * BASE_MARGIN_WIDTHS..=width * (1.0 + BASE_MARGIN_WIDTHS);
         let mut marks = RebootMarks::default();
-        // (label, stretch) -> flags, and the (label, lane, column) already drawn.
+        // (label, stretch) -> flags.
         let mut flags: std::collections::BTreeMap<(usize, i64), String> =
             std::collections::BTreeMap::new();
-        let mut drawn = foldhash::HashSet::default();
-        for marker in reboots {
-            let Some(at) = Self::LABELS.iter().position(|label| *label == marker.label) else {
-                continue;
-            };
-            let x = view.x_of(marker.time, width);
-            if !reach.contains(&x) || !drawn.insert((at, marker.lane, (x * 2.0).round() as i64)) {
-                continue;
-            }
-            let (top, bottom) = match marker.lane {
-                Some(lane) => (
-                    f64::from(lane) * LANE_HEIGHT,
-                    f64::from(lane + 1) * LANE_HEIGHT,
-                ),
-                None => (0.0, height),
-            };
+        for RebootMark {
+            label: at,
+            x,
+            top,
+            bottom,
+        } in reboot_marks(reboots, view, width, height, reach)
+        {
             let _ = write!(
                 marks.lines,
                 r#"<line class="{}" x1="{x:.1}" x2="{x:.1}" y1="{top}" y2="{bottom}"></line>"#,
@@ -1422,9 +1412,60 @@ impl RebootMarks {
     }
 
     fn class(kind: &str, at: usize) -> String {
-        let label = Self::LABELS.get(at).copied().unwrap_or_default();
+        let label = REBOOT_LABELS.get(at).copied().unwrap_or_default();
         format!("{kind} timeline-reboot-{}", label.to_lowercase())
     }
+}
+
+/// The labels of reboot markers, each drawn in a colour of its own.
+pub(super) const REBOOT_LABELS: [&str; 2] = ["Startup", "Shutdown"];
+
+/// A reboot marker as drawn, by the elements at rest and the canvases while the view moves.
+pub(super) struct RebootMark {
+    /// Its index in [`REBOOT_LABELS`].
+    pub label: usize,
+    /// Where its time is on the plot.
+    pub x: f64,
+    /// The stretch of the plot its line crosses: its computer's lane, or (lanes by user, or a
+    /// computer without a lane) the whole plot, `plot_height` tall.
+    pub top: f64,
+    pub bottom: f64,
+}
+
+/// The reboots that `view` on a plot `width` wide puts within `reach` (pixels), once for each
+/// label, lane and half-pixel column (more there would draw the same).
+pub(super) fn reboot_marks(
+    reboots: &[Marker],
+    view: &Viewport,
+    width: f64,
+    plot_height: f64,
+    reach: std::ops::RangeInclusive<f64>,
+) -> Vec<RebootMark> {
+    let mut drawn = foldhash::HashSet::default();
+    reboots
+        .iter()
+        .filter_map(|marker| {
+            let label = REBOOT_LABELS.iter().position(|l| *l == marker.label)?;
+            let x = view.x_of(marker.time, width);
+            if !reach.contains(&x) || !drawn.insert((label, marker.lane, (x * 2.0).round() as i64))
+            {
+                return None;
+            }
+            let (top, bottom) = match marker.lane {
+                Some(lane) => (
+                    f64::from(lane) * LANE_HEIGHT,
+                    f64::from(lane + 1) * LANE_HEIGHT,
+                ),
+                None => (0.0, plot_height),
+            };
+            Some(RebootMark {
+                label,
+                x,
+                top,
+                bottom,
+            })
+        })
+        .collect()
 }
 
 /// Sets the text of `element`'s tooltip (its first `<title>` child, made if missing).

@@ -6,18 +6,20 @@
 //! of painting and 4 ms of layerizing a frame for 3,400 bars; then, with the bars painted here,
 //! 7 ms of painting and 7 of pre-painting for 1,600 reboots' lines and flags; see the README's
 //! Benchmarks). So while the view moves those elements are taken out of the page, left where
-//! they are (their boxes get `content-visibility: hidden`), and the same bars and markers are painted here,
-//! one rectangle, line or flag each, where the current view puts them; once the view rests
-//! the elements are placed anew and put back, and the canvases are hidden. The elements are what a
-//! click and a tooltip find and what tests count; the canvas leaves out the bars' rounded
-//! corners and the fades and arrows of open edges, which come back when the view rests.
+//! they are (their boxes get `content-visibility: hidden`), and the same bars and markers are
+//! painted here, one rectangle, line or flag each, where the current view puts them; once the
+//! view rests the elements are placed anew and put back, and the canvases are hidden. The
+//! elements are what a click and a tooltip find and what tests count; the canvas leaves out
+//! the bars' rounded corners and the fades and arrows of open edges, which come back when the
+//! view rests.
 
 use std::ops::Range;
 
 use logonscope_view::timeline::{TimelineLayout, Viewport, logon_type_colour};
 
 use super::timeline::{
-    AXIS_HEIGHT, FLAG_HALF_WIDTH, LANE_HEIGHT, bar_box, bar_geometry, flag_corners,
+    AXIS_HEIGHT, FLAG_HALF_WIDTH, LANE_HEIGHT, REBOOT_LABELS, bar_box, bar_geometry, flag_corners,
+    reboot_marks,
 };
 use crate::web::canvas::{
     CanvasSize, LogonTypeColours, computed_style, context_2d, css_property, size_canvas,
@@ -218,42 +220,31 @@ fn paint_markers(
     (top, height): (f64, f64),
 ) {
     const LINE_WIDTH: f64 = 1.5;
+    let plot_height = wanted.layout.lanes.len() as f64 * LANE_HEIGHT;
+    let reach = -FLAG_HALF_WIDTH..=wanted.width + FLAG_HALF_WIDTH;
+    let marks = reboot_marks(
+        &wanted.layout.reboots,
+        &wanted.view,
+        wanted.width,
+        plot_height,
+        reach,
+    );
     plot.set_global_alpha(0.6);
-    for label in ["Startup", "Shutdown"] {
+    for (at, label) in REBOOT_LABELS.into_iter().enumerate() {
         let colour = colours.of_label(label);
         plot.set_fill_style_str(colour);
         axis.set_fill_style_str(colour);
         axis.begin_path();
-        // The last line painted, by lane (`None`: the whole height): its pixel column.
-        let mut painted: Vec<(Option<u32>, i64)> = Vec::new();
-        for marker in wanted.layout.reboots.iter().filter(|m| m.label == label) {
-            let x = wanted.view.x_of(marker.time, wanted.width);
-            if !(-FLAG_HALF_WIDTH..=wanted.width + FLAG_HALF_WIDTH).contains(&x) {
-                continue;
-            }
-            let [first, second, third] = flag_corners(x);
+        for mark in marks.iter().filter(|mark| mark.label == at) {
+            let [first, second, third] = flag_corners(mark.x);
             axis.move_to(first.0, first.1);
             axis.line_to(second.0, second.1);
             axis.line_to(third.0, third.1);
             axis.close_path();
-            let (from, to) = match marker.lane {
-                Some(lane) => {
-                    let lane_top = f64::from(lane) * LANE_HEIGHT - top;
-                    (lane_top, lane_top + LANE_HEIGHT)
-                }
-                None => (0.0, height),
-            };
-            let column = (x * 2.0).round() as i64;
-            let last = painted.iter_mut().find(|(lane, _)| *lane == marker.lane);
-            let seen = match last {
-                Some((_, at)) => std::mem::replace(at, column) == column,
-                None => {
-                    painted.push((marker.lane, column));
-                    false
-                }
-            };
-            if !seen && to > 0.0 && from < height {
-                plot.fill_rect(x - LINE_WIDTH / 2.0, from, LINE_WIDTH, to - from);
+            // (In the canvas, which holds the lanes in view: `top` down.)
+            let (from, to) = (mark.top - top, mark.bottom - top);
+            if to > 0.0 && from < height {
+                plot.fill_rect(mark.x - LINE_WIDTH / 2.0, from, LINE_WIDTH, to - from);
             }
         }
         axis.fill();
