@@ -120,6 +120,83 @@ fn a_difference_is_named_and_fails() {
     );
 }
 
+/// `--evtx-dump` pairs each timed run with a run of the program (here `true`, which takes the
+/// same arguments and does nothing): as many rounds as runs, each ratio the fast time over the
+/// program's.
+#[test]
+fn evtx_dump_runs_beside_the_fast_path() {
+    let log = synthetic_log("bench_beside");
+    let output = logonscope(&[
+        "bench",
+        "--json",
+        "--skip-plain",
+        "--runs",
+        "3",
+        "--evtx-dump",
+        "true",
+        log.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let run: Value = serde_json::from_slice(&output.stdout).expect("one JSON object");
+    let file = &run["files"][0];
+    let dump = &file["evtx_dump"];
+    assert_eq!(dump["runs"], 3, "{dump}");
+    let seconds = |key: &str| -> Vec<f64> {
+        dump[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect()
+    };
+    let (rounds, fast_rounds) = (seconds("round_seconds"), seconds("fast_round_seconds"));
+    assert_eq!((rounds.len(), fast_rounds.len()), (3, 3), "{dump}");
+    assert!(
+        rounds.iter().chain(&fast_rounds).all(|s| *s > 0.0),
+        "{dump}"
+    );
+    let least = |values: &[f64]| values.iter().copied().fold(f64::INFINITY, f64::min);
+    assert_eq!(dump["seconds"].as_f64().unwrap(), least(&rounds));
+    assert_eq!(
+        file["fast"]["seconds"].as_f64().unwrap(),
+        least(&fast_rounds)
+    );
+    let ratio_of_best = dump["ratio_of_best"].as_f64().unwrap();
+    assert!((ratio_of_best - least(&fast_rounds) / least(&rounds)).abs() < 1e-9);
+    let mut ratios: Vec<f64> = fast_rounds
+        .iter()
+        .zip(&rounds)
+        .map(|(f, d)| f / d)
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    assert!(
+        (dump["median_ratio"].as_f64().unwrap() - ratios[1]).abs() < 1e-9,
+        "{dump}"
+    );
+
+    // Without the option there is no comparison.
+    let output = logonscope(&["bench", "--json", "--skip-plain", log.to_str().unwrap()]);
+    let run: Value = serde_json::from_slice(&output.stdout).expect("one JSON object");
+    assert_eq!(run["files"][0]["evtx_dump"], Value::Null);
+}
+
+#[test]
+fn a_failing_evtx_dump_is_named() {
+    let log = synthetic_log("bench_failing_dump");
+    let output = logonscope(&[
+        "bench",
+        "--skip-plain",
+        "--evtx-dump",
+        "false",
+        log.to_str().unwrap(),
+    ]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("false on "), "{stderr}");
+    assert!(stderr.contains("bench.evtx failed"), "{stderr}");
+}
+
 #[test]
 fn a_missing_file_is_an_error() {
     let dir = scratch("bench_missing");

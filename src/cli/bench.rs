@@ -5,6 +5,11 @@
 //! `Report`, as must `FILE.expected.json` when the synthetic log writer left one beside the file.
 //! Any difference is printed loudly, naming the file, the two paths and the first differing
 //! session and field, and the command exits non-zero. `scripts/bench` reads its `--json` output.
+//!
+//! With `--evtx-dump PROGRAM`, each timed run of the fast path is paired with a run of
+//! `PROGRAM -t 1 -o jsonl FILE > /dev/null`, the two taking turns to go first: on a shared
+//! machine whose speed drifts by a third and more from one minute to the next, only times taken
+//! side by side give a ratio that means something.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -27,6 +32,8 @@ pub struct BenchOptions {
     pub skip_plain: bool,
     /// Print one JSON object on stdout (progress and verdicts go to stderr).
     pub json: bool,
+    /// `evtx_dump` (of the `evtx` crate), to run beside each timed run of the fast path.
+    pub evtx_dump: Option<PathBuf>,
 }
 
 /// One path's time on one file.
@@ -80,6 +87,67 @@ pub struct FileBench {
     pub expected_checked: bool,
     /// Every difference found, in words; empty when all paths agree.
     pub differences: Vec<String>,
+    /// The fast path beside `evtx_dump`, when asked for.
+    pub against_evtx_dump: Option<Comparison>,
+}
+
+/// The fast path and `evtx_dump -t 1 -o jsonl FILE > /dev/null` timed in the same rounds.
+#[derive(Debug, Clone, Default)]
+pub struct Comparison {
+    /// The fast path's time (scan and analysis, one thread) in each round.
+    pub fast_seconds: Vec<f64>,
+    /// `evtx_dump`'s time (the process, from start to exit) in each round.
+    pub evtx_dump_seconds: Vec<f64>,
+    /// `evtx_dump`'s peak RSS, from its untimed first run (when `/usr/bin/time` is there).
+    pub evtx_dump_peak_rss_bytes: Option<u64>,
+}
+
+impl Comparison {
+    /// The best fast time over the best `evtx_dump` time.
+    pub fn ratio_of_best(&self) -> Option<f64> {
+        Some(least(&self.fast_seconds)? / least(&self.evtx_dump_seconds)?)
+    }
+
+    /// The median of each round's ratio: the figure least moved by the machine's drift.
+    pub fn median_ratio(&self) -> Option<f64> {
+        let ratios: Vec<f64> = self
+            .fast_seconds
+            .iter()
+            .zip(&self.evtx_dump_seconds)
+            .map(|(fast, dump)| fast / dump)
+            .collect();
+        median(&ratios)
+    }
+
+    fn to_json(&self) -> Value {
+        json!({
+            "runs": self.evtx_dump_seconds.len(),
+            "seconds": least(&self.evtx_dump_seconds),
+            "median_seconds": median(&self.evtx_dump_seconds),
+            "round_seconds": self.evtx_dump_seconds,
+            "fast_round_seconds": self.fast_seconds,
+            "fast_median_seconds": median(&self.fast_seconds),
+            "peak_rss_bytes": self.evtx_dump_peak_rss_bytes,
+            "ratio_of_best": self.ratio_of_best(),
+            "median_ratio": self.median_ratio(),
+        })
+    }
+}
+
+fn least(values: &[f64]) -> Option<f64> {
+    values.iter().copied().reduce(f64::min)
+}
+
+/// The middle value (the mean of the two middle ones for an even count).
+fn median(values: &[f64]) -> Option<f64> {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let middle = sorted.len() / 2;
+    match sorted.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(sorted[middle]),
+        _ => Some((sorted[middle - 1] + sorted[middle]) / 2.0),
+    }
 }
 
 impl FileBench {
@@ -99,6 +167,7 @@ impl FileBench {
             "plain": self.plain.as_ref().map(PathTiming::to_json),
             "expected_checked": self.expected_checked,
             "differences": self.differences,
+            "evtx_dump": self.against_evtx_dump.as_ref().map(Comparison::to_json),
         })
     }
 }
@@ -145,21 +214,64 @@ fn bench_file(path: &Path, options: &BenchOptions) -> Result<FileBench, String> 
     let size = bytes.len() as u64;
     let runs = options.runs.max(1);
 
-    say(&format!("fast extraction, 1 thread, best of {runs}"));
-    let mut best: Option<(f64, f64, Report)> = None;
-    for _ in 0..runs {
+    let fast_run = || {
         let started = Instant::now();
         let scanned = scan_bytes_with(&name, &bytes, Extraction::Fast);
         let scanned_at = Instant::now();
         let report = analyze(vec![scanned]);
-        let seconds = started.elapsed().as_secs_f64();
-        let analyze_seconds = scanned_at.elapsed().as_secs_f64();
-        if best.as_ref().is_none_or(|(s, _, _)| seconds < *s) {
-            best = Some((seconds, analyze_seconds, report));
+        let timing = (
+            started.elapsed().as_secs_f64(),
+            scanned_at.elapsed().as_secs_f64(),
+        );
+        (timing, report)
+    };
+    let mut comparison = None;
+    let mut first_report = None;
+    if let Some(program) = &options.evtx_dump {
+        // A first run of each, untimed, as the rounds' runs all find the page cache and the
+        // allocator warm. `evtx_dump`'s also gives its peak RSS.
+        say(&format!(
+            "fast extraction, 1 thread, beside {}, {runs} rounds after a first run of each",
+            program.display()
+        ));
+        first_report = Some(fast_run().1);
+        comparison = Some(Comparison {
+            evtx_dump_peak_rss_bytes: evtx_dump_peak_rss(program, path)?,
+            ..Comparison::default()
+        });
+    } else {
+        say(&format!("fast extraction, 1 thread, best of {runs}"));
+    }
+    let mut best: Option<(f64, f64)> = None;
+    for round in 0..runs {
+        // Taking turns to go first, neither gets the quieter half of every round.
+        let evtx_dump_first = round % 2 == 1;
+        let mut evtx_dump_seconds = None;
+        if evtx_dump_first {
+            evtx_dump_seconds = options
+                .evtx_dump
+                .as_deref()
+                .map(|p| time_evtx_dump(p, path));
         }
+        let ((seconds, analyze_seconds), report) = fast_run();
+        if !evtx_dump_first {
+            evtx_dump_seconds = options
+                .evtx_dump
+                .as_deref()
+                .map(|p| time_evtx_dump(p, path));
+        }
+        if let (Some(comparison), Some(evtx_dump_seconds)) = (&mut comparison, evtx_dump_seconds) {
+            comparison.fast_seconds.push(seconds);
+            comparison.evtx_dump_seconds.push(evtx_dump_seconds?);
+        }
+        if best.is_none_or(|(best, _)| seconds < best) {
+            best = Some((seconds, analyze_seconds));
+        }
+        // One report is kept (every run makes the same): at most two are held at once.
+        first_report.get_or_insert(report);
     }
     let peak_rss = peak_rss_bytes();
-    let Some((fast_seconds, analyze_seconds, fast)) = best else {
+    let (Some((fast_seconds, analyze_seconds)), Some(fast)) = (best, first_report) else {
         return Err("no run".to_string());
     };
     let records = records_of(&fast);
@@ -235,7 +347,76 @@ fn bench_file(path: &Path, options: &BenchOptions) -> Result<FileBench, String> 
             .map(|(seconds, _)| PathTiming::new(*seconds, size, records)),
         expected_checked,
         differences,
+        against_evtx_dump: comparison,
     })
+}
+
+/// `program -t 1 -o jsonl file > /dev/null`, as `evtx_dump` is timed.
+fn evtx_dump_command(program: &Path, file: &Path) -> std::process::Command {
+    let mut command = std::process::Command::new(program);
+    command
+        .args(["-t", "1", "-o", "jsonl"])
+        .arg(file)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    command
+}
+
+/// Runs `evtx_dump` on `file` and gives its time, from start to exit.
+fn time_evtx_dump(program: &Path, file: &Path) -> Result<f64, String> {
+    let started = Instant::now();
+    let output = evtx_dump_command(program, file).output();
+    let seconds = started.elapsed().as_secs_f64();
+    check_evtx_dump(program, file, output)?;
+    Ok(seconds)
+}
+
+/// Runs `evtx_dump` on `file` once, under `/usr/bin/time` when it is there, and gives its
+/// peak RSS (`None` without `/usr/bin/time`).
+fn evtx_dump_peak_rss(program: &Path, file: &Path) -> Result<Option<u64>, String> {
+    const TIME: &str = "/usr/bin/time";
+    const MARK: &str = "bench-maxrss-kb=";
+    if !Path::new(TIME).is_file() {
+        check_evtx_dump(program, file, evtx_dump_command(program, file).output())?;
+        return Ok(None);
+    }
+    let dump = evtx_dump_command(program, file);
+    let mut command = std::process::Command::new(TIME);
+    command
+        .arg("-f")
+        .arg(format!("{MARK}%M"))
+        .arg(dump.get_program())
+        .args(dump.get_args())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    let output = check_evtx_dump(program, file, command.output())?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    Ok(stderr
+        .lines()
+        .find_map(|line| line.strip_prefix(MARK))
+        .and_then(|kb| kb.trim().parse::<u64>().ok())
+        .map(|kb| kb * 1024))
+}
+
+/// The output of a finished `evtx_dump`, or what went wrong, naming the program and the file.
+fn check_evtx_dump(
+    program: &Path,
+    file: &Path,
+    output: std::io::Result<std::process::Output>,
+) -> Result<std::process::Output, String> {
+    let run = format!("{} on {}", program.display(), file.display());
+    let output = output.map_err(|e| format!("could not run {run}: {e}"))?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(format!(
+            "{run} failed ({}): {}",
+            output.status,
+            stderr.trim().chars().take(500).collect::<String>()
+        ));
+    }
+    Ok(output)
 }
 
 /// Scans with `scan`, analyses, and gives the time of both with the report.
@@ -284,6 +465,28 @@ fn print_text(result: &FileBench) {
     );
     if let Some(plain) = &result.plain {
         timing("plain, 1 thread", plain);
+    }
+    if let Some(comparison) = &result.against_evtx_dump {
+        let seconds = |values: &[f64]| {
+            values
+                .iter()
+                .map(|s| format!("{s:.3}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        println!(
+            "  {:<28} {} s (the fast path: {} s)",
+            "evtx_dump -t 1, by round",
+            seconds(&comparison.evtx_dump_seconds),
+            seconds(&comparison.fast_seconds)
+        );
+        let ratio = |r: Option<f64>| r.map_or_else(|| "n/a".to_string(), |r| format!("{r:.2}"));
+        println!(
+            "  {:<28} {} (median of the rounds), {} (best against best)",
+            "fast / evtx_dump (time)",
+            ratio(comparison.median_ratio()),
+            ratio(comparison.ratio_of_best())
+        );
     }
     match result.peak_rss_bytes {
         Some(bytes) => println!(
@@ -490,6 +693,22 @@ mod tests {
         )
         .expect("writes");
         report_of(&cursor.into_inner())
+    }
+
+    #[test]
+    fn medians_and_ratios_of_rounds() {
+        assert_eq!(median(&[]), None);
+        assert_eq!(median(&[3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), Some(2.5));
+        let comparison = Comparison {
+            fast_seconds: vec![1.0, 3.0],
+            evtx_dump_seconds: vec![4.0, 2.0],
+            evtx_dump_peak_rss_bytes: None,
+        };
+        assert_eq!(comparison.ratio_of_best(), Some(0.5));
+        // Rounds 0.25 and 1.5: their median, not the best against the best.
+        assert_eq!(comparison.median_ratio(), Some(0.875));
+        assert_eq!(Comparison::default().median_ratio(), None);
     }
 
     #[test]

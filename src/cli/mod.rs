@@ -73,7 +73,7 @@ enum Command {
         /// Threads of the parallel path (default: every core).
         #[arg(long)]
         threads: Option<usize>,
-        /// Runs of the timed fast path; the best one counts.
+        /// Runs of the timed fast path; the best one counts (with --evtx-dump: rounds).
         #[arg(long, default_value_t = 1)]
         runs: usize,
         /// Skip the plain path (the slow reference); the others are then checked against the
@@ -83,6 +83,10 @@ enum Command {
         /// Print one JSON object on stdout (progress and differences go to stderr).
         #[arg(long)]
         json: bool,
+        /// Also run this `evtx_dump` (`-t 1 -o jsonl FILE > /dev/null`) beside each timed run
+        /// of the fast path, taking turns to go first, and give the ratio of their times.
+        #[arg(long, value_name = "PROGRAM")]
+        evtx_dump: Option<PathBuf>,
     },
     /// Write the demo log that the browser app offers (demo.evtx, three computers).
     Demo {
@@ -135,6 +139,7 @@ pub fn main() -> ExitCode {
             runs,
             skip_plain,
             json,
+            evtx_dump,
         } => {
             let options = bench::BenchOptions {
                 threads: threads.unwrap_or_else(|| {
@@ -143,6 +148,7 @@ pub fn main() -> ExitCode {
                 runs,
                 skip_plain,
                 json,
+                evtx_dump,
             };
             match bench::bench(&files, &options) {
                 Ok(true) => Ok(()),

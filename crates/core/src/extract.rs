@@ -543,12 +543,26 @@ pub fn parse_status(text: &str) -> Option<u32> {
 
 /// A logon id as the report writes it: lowercase hex with `0x`.
 pub fn format_logon_id(id: u64) -> String {
-    format!("{id:#x}")
+    let digits = (u64::BITS - id.leading_zeros()).div_ceil(4).max(1);
+    hex_text(id, digits)
 }
 
 /// A status as the report writes it: lowercase 8-digit hex with `0x`.
 pub fn format_status(status: u32) -> String {
-    format!("{status:#010x}")
+    hex_text(u64::from(status), 8)
+}
+
+/// `0x` and the last `digits` hex digits of `value`, in lowercase. (Every session and failure
+/// has its ids written so: `format!` took 15 times as long, 3% of a whole analysis.)
+fn hex_text(value: u64, digits: u32) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(2 + digits as usize);
+    text.push_str("0x");
+    for digit in (0..digits).rev() {
+        let nibble = value.checked_shr(digit * 4).unwrap_or(0) & 0xf;
+        text.push(char::from(HEX[nibble as usize]));
+    }
+    text
 }
 
 #[cfg(test)]
@@ -589,6 +603,22 @@ mod tests {
         assert_eq!(parse_status("0xC000006D"), Some(0xc000006d));
         assert_eq!(parse_status("-1073741715"), Some(0xc000006d));
         assert_eq!(format_status(0), "0x00000000");
+    }
+
+    #[test]
+    fn hex_ids_are_written_as_format_writes_them() {
+        let mut value = 0x9e37_79b9_7f4a_7c15_u64;
+        let samples = [0, 1, 0xf, 0x10, 0x3e7, u64::from(u32::MAX), u64::MAX];
+        for id in samples.into_iter().chain((0..2000).map(|_| {
+            value ^= value << 13;
+            value ^= value >> 7;
+            value ^= value << 17;
+            value >> (value % 64)
+        })) {
+            assert_eq!(format_logon_id(id), format!("{id:#x}"));
+            let status = id as u32;
+            assert_eq!(format_status(status), format!("{status:#010x}"));
+        }
     }
 
     #[test]
