@@ -336,14 +336,21 @@ pub(super) async fn analyse(
 }
 
 /// How many events of each id the files hold (the audit-coverage view).
+///
+/// Counted in a table with a place for every id, and only then put in a map: a map entry
+/// looked up for each of a gigabyte log's million and a half events made this one task of
+/// tens of milliseconds.
 fn event_counts(files: &[ScannedFile]) -> BTreeMap<u16, u64> {
-    let mut counts = BTreeMap::new();
+    let mut by_id = vec![0u64; usize::from(u16::MAX) + 1];
     for file in files {
         for event in &file.events {
-            *counts.entry(event.header.event_id).or_insert(0) += 1;
+            by_id[usize::from(event.header.event_id)] += 1;
         }
     }
-    counts
+    (0..=u16::MAX)
+        .zip(by_id)
+        .filter(|(_, count)| *count > 0)
+        .collect()
 }
 
 /// Calls `step` (a bounded share of some work, `Some` once the work is done) until the work
