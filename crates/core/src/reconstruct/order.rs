@@ -131,7 +131,7 @@ fn sort_by_computer(keys: &mut Vec<Key>, computers: usize) {
 /// Sorts keys that are mostly in order already. Natively with the stable sort, which finds the
 /// runs already in order and merges them (a quarter of the unstable sort's work on a
 /// computer's events); in WebAssembly with the unstable one, whose code the page has already
-/// (the stable sort's would add 2 kB gzip to a bundle kept under 1 MB, for a sort the page
+/// (the stable sort's would add 1 kB gzip to a bundle kept under 1 MB, for a sort the page
 /// only makes of logs of a few thousand events: it analyses larger ones in steps).
 #[cfg(not(target_arch = "wasm32"))]
 fn sort_nearly_sorted(keys: &mut [Key]) {
