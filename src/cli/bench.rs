@@ -242,23 +242,20 @@ fn bench_file(path: &Path, options: &BenchOptions) -> Result<FileBench, String> 
     } else {
         say(&format!("fast extraction, 1 thread, best of {runs}"));
     }
+    let evtx_dump_run = || {
+        options
+            .evtx_dump
+            .as_deref()
+            .map(|program| time_evtx_dump(program, path))
+    };
     let mut best: Option<(f64, f64)> = None;
     for round in 0..runs {
         // Taking turns to go first, neither gets the quieter half of every round.
         let evtx_dump_first = round % 2 == 1;
-        let mut evtx_dump_seconds = None;
-        if evtx_dump_first {
-            evtx_dump_seconds = options
-                .evtx_dump
-                .as_deref()
-                .map(|p| time_evtx_dump(p, path));
-        }
+        let mut evtx_dump_seconds = evtx_dump_first.then(evtx_dump_run).flatten();
         let ((seconds, analyze_seconds), report) = fast_run();
         if !evtx_dump_first {
-            evtx_dump_seconds = options
-                .evtx_dump
-                .as_deref()
-                .map(|p| time_evtx_dump(p, path));
+            evtx_dump_seconds = evtx_dump_run();
         }
         if let (Some(comparison), Some(evtx_dump_seconds)) = (&mut comparison, evtx_dump_seconds) {
             comparison.fast_seconds.push(seconds);
