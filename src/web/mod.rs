@@ -8,6 +8,7 @@ mod download;
 mod loader;
 mod share;
 mod state;
+mod tasks;
 mod views;
 
 /// Mounts the app on the page, then registers the service worker.

@@ -582,8 +582,10 @@ test('files dropped on the page are loaded like picked ones', { timeout: 180_000
 });
 
 test('cancel stops loading and the page stays usable', { timeout: 180_000 }, async () => {
-  // Big enough to still be reading when Cancel is pressed (tens of MB).
-  const options = ['--sessions', '15000', '--computers', '2', '--seed', '3'];
+  // Big enough to still be reading when Cancel is pressed: about 150 MB, which takes this
+  // page well over a second. (At 50 MB, on a busy machine, the load once ended between the
+  // click's check that the button was there and the click itself.)
+  const options = ['--sessions', '45000', '--computers', '2', '--seed', '3'];
   await withSynthLog('big.evtx', options, async (big) => {
     await app.withPage(async (page) => {
       await loadFiles(page, [big]);

@@ -11,9 +11,9 @@ use logonscope_core::analysis::Analysis as CoreAnalysis;
 use logonscope_core::report::Session;
 use logonscope_view::columns::{Column, OrderMaker, Sort};
 use logonscope_view::filter::{SessionIndex, SessionIndexBuilder};
-use web_sys::MessageChannel;
 
 use super::*;
+use crate::web::tasks::next_task;
 
 /// How long a slice of work may take (ms): well under a frame at 60 Hz (16.7 ms), so the
 /// page can still draw between slices.
@@ -200,15 +200,22 @@ impl Loader {
                 .sort_unstable_by_key(|(first, _)| std::cmp::Reverse(*first));
             scan.reserve_events(usize::try_from(loading.events).unwrap_or(0));
         }
+        let mut merged_any = false;
         while let Some((_, bulk)) = loading.batches.pop() {
             let merged = merge_batch(&bulk, &mut load.texts, index, scan, &mut load.locator);
             if let Err(message) = merged {
                 loading.failures.push(message);
             }
+            merged_any = true;
             if now_ms() >= until {
-                load.merge_millis += now_ms() - began;
-                return Some(false);
+                break;
             }
+        }
+        // Finishing the file passes over all its events: in a task of its own, not after a
+        // slice of merging (on a gigabyte log the two made a task of 50 ms).
+        if merged_any {
+            load.merge_millis += now_ms() - began;
+            return Some(false);
         }
         let mut scanned = loading.scan.take()?.finish();
         load.merge_millis += now_ms() - began;
@@ -292,6 +299,10 @@ pub(super) async fn analyse(
 ) -> Option<Analysis> {
     let event_counts = event_counts(&files);
     let mut analysis = CoreAnalysis::new(files);
+    // Each of these passes over every event: not in the same task as the first slice too.
+    if !between_slices(load_id).await {
+        return None;
+    }
     let report = loop {
         let report = slice(|| analysis.step(REPLAY_STEP));
         if progress {
@@ -394,7 +405,10 @@ async fn complete(load_id: u32, finished: Finished) {
         return;
     };
     outcome.show(analysis);
-    make_orders_ahead(load_id, state).await;
+    // (Not in the task that shows the report, which builds the whole view already.)
+    if between_slices(load_id).await {
+        make_orders_ahead(load_id, state).await;
+    }
 }
 
 /// Makes the order of every column of the table (see [`OrderMaker`]) a slice at a time,
@@ -450,18 +464,4 @@ async fn make_order(
         }
     }
     true
-}
-
-/// Resolves in a task of its own, right after the tasks already queued (a posted message,
-/// which unlike a zero timeout is not held back when such waits follow one another).
-pub(super) async fn next_task() {
-    let Ok(channel) = MessageChannel::new() else {
-        return;
-    };
-    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
-        channel.port1().set_onmessage(Some(&resolve));
-        let _ = channel.port2().post_message(&JsValue::UNDEFINED);
-    });
-    // (`channel` is held until the message has come.)
-    let _ = JsFuture::from(promise).await;
 }

@@ -19,8 +19,9 @@ use logonscope_view::columns::{Column, Sort, visible_sessions_indexed};
 use logonscope_view::filter::{SessionFilter, SessionIndex};
 use logonscope_view::timeline::{Culling, LaneBy, Viewport, data_span, drawn_bars, layout};
 
-use super::settle::{analyse, merge_batch, next_task};
+use super::settle::{analyse, merge_batch};
 use super::*;
+use crate::web::tasks::next_task;
 
 /// Times the warm-up load is analysed.
 const PASSES: usize = 6;
@@ -47,9 +48,17 @@ async fn warm_up(state: AppState, chunks: u64, bulk: Vec<u8>) {
         else {
             return;
         };
+        // (Not in the task of the worker's message, nor in the previous pass's last.)
+        if !still_idle(load_id).await {
+            return;
+        }
         let Some((file, locator)) = merged(&bulk, chunks) else {
             return;
         };
+        // (The first pass runs code not yet compiled: each step is slow then.)
+        if !still_idle(load_id).await {
+            return;
+        }
         let Some(analysis) = analyse(load_id, state, vec![file], locator, false).await else {
             return;
         };

@@ -24,6 +24,7 @@ use wasm_bindgen::JsCast;
 use crate::web::canvas::watch_colour_scheme;
 use crate::web::clock::{offset_minutes, show_time};
 use crate::web::state::AppState;
+use crate::web::tasks::{after_next_frame, next_task};
 use crate::web::views::table_canvas::{PaintWanted, TableCanvas};
 use crate::web::views::table_rows::{DrawnRows, RowsWanted, TableRows};
 
@@ -425,6 +426,12 @@ fn SessionsTable() -> impl IntoView {
     let scroll_left = RwSignal::new(0.0f64);
     let viewport = RwSignal::new(600.0f64);
     let view_width = RwSignal::new(1_000.0f64);
+    // The rows are drawn once the table has been measured, not before at a guessed size (they
+    // would be drawn twice, the first time in the task that builds the whole view). The
+    // rows' elements come a task after the canvas: together, on the first report shown (first
+    // use of the canvas's fonts included), they made a task of 50 ms.
+    let measured = RwSignal::new(false);
+    let rows_due = RwSignal::new(false);
     // True from a scroll until it pauses: the rows' elements wait, hidden.
     let scrolling = RwSignal::new(false);
     let scroll_generation = StoredValue::new(0u64);
@@ -455,12 +462,19 @@ fn SessionsTable() -> impl IntoView {
         viewport.set(body.max(ROW_HEIGHT));
         view_width.set(f64::from(el.client_width()));
         scroll_top.set(f64::from(el.scroll_top()));
+        if !measured.get_untracked() {
+            measured.set(true);
+            wasm_bindgen_futures::spawn_local(async move {
+                next_task().await;
+                rows_due.try_set(true);
+            });
+        }
     };
     // Measure once drawn, and again when the tab comes back or the rows change.
     Effect::new(move |_| {
         state.tab.track();
         state.visible.track();
-        request_animation_frame(measure);
+        after_next_frame(measure);
     });
     let resize = window_event_listener(ev::resize, move |_| measure());
     on_cleanup(move || resize.remove());
@@ -541,6 +555,9 @@ fn SessionsTable() -> impl IntoView {
         let Some(canvas) = canvas.get() else {
             return;
         };
+        if !measured.get() {
+            return;
+        }
         let colour_scheme = colour_scheme.get();
         let wanted_geometry = geometry();
         let (scroll_top, scroll_left) = (scroll_top.get(), scroll_left.get());
@@ -579,7 +596,7 @@ fn SessionsTable() -> impl IntoView {
         previous.map_or(0, |generation| generation + 1)
     });
     Effect::new(move |_| {
-        if scrolling.get() {
+        if scrolling.get() || !rows_due.get() {
             return;
         }
         let Some(group) = rows_group.get() else {
