@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use logonscope_link::{Link, SharedReport, SharedView, parse_fragment};
+use logonscope_view::filter::FilterChoices;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -75,11 +76,13 @@ pub fn open_report(state: AppState, shared: SharedReport, source: Source) {
         Source::ReportFile(name) => format!("report file {name}"),
         Source::Link | Source::Logs => "shared link".to_string(),
     };
+    let choices = FilterChoices::of(&report.sessions);
     state.analysis.set(Some(Arc::new(Analysis {
         report,
         event_counts,
         locator: Default::default(),
         index: None,
+        choices,
         source,
     })));
     state.link_error.set(None);

@@ -11,7 +11,7 @@ use logonscope_core::protocol::RawRecord;
 use logonscope_core::report::Session;
 use logonscope_link::SharedView;
 use logonscope_view::columns::{Sort, visible_sessions_indexed};
-use logonscope_view::filter::{SessionFilter, SessionIndex};
+use logonscope_view::filter::{FilterChoices, SessionFilter, SessionIndex};
 use logonscope_view::raw::RecordLocator;
 use logonscope_view::timeline::LaneBy;
 use logonscope_view::view_state::{SessionKey, ViewState};
@@ -30,6 +30,9 @@ pub struct Analysis {
     /// The sessions' index, when it was made ahead (a load makes it between frames);
     /// otherwise it is made on first use.
     pub index: Option<Arc<SessionIndex>>,
+    /// The filter bar's choices (they count every session: made with the analysis, not in
+    /// the task that shows it).
+    pub choices: FilterChoices,
     /// Where the report came from.
     pub source: Source,
 }

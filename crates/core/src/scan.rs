@@ -592,15 +592,13 @@ impl FileScan {
         for ((computer, channel), mut ids) in self.ids_by_origin {
             // Chunks come in order and records ascend within them, so the ids are usually
             // sorted already.
-            if !ids.is_sorted() {
-                ids.sort_unstable();
-            }
-            ids.dedup_by_key(|(id, _)| *id);
-            let gaps: Vec<_> = ids
-                .windows(2)
-                .filter(|pair| pair[1].0 > pair[0].0 + 1)
-                .map(|pair| (pair[0], pair[1]))
-                .collect();
+            let gaps = match gaps_in_sorted(&ids) {
+                Some(gaps) => gaps,
+                None => {
+                    ids.sort_unstable();
+                    gaps_in_sorted(&ids).unwrap_or_default()
+                }
+            };
             let channel = if channel.is_empty() {
                 "(none)"
             } else {
@@ -636,6 +634,39 @@ impl FileScan {
         }
         file
     }
+}
+
+/// A record id and the time of its record.
+type IdAt = (u64, Timestamp);
+
+/// The gaps in `ids`, each as the ids (with times) either side of it; `None` if `ids` are not
+/// in order. A record read twice is no gap; its first copy (the earlier time) counts.
+///
+/// One pass that writes nothing: checking the order, removing the copies and then pairing
+/// the ids were three, and on a 4 GB log's six million records they made one task of the
+/// page of 40-65 ms.
+fn gaps_in_sorted(ids: &[IdAt]) -> Option<Vec<(IdAt, IdAt)>> {
+    let mut gaps = Vec::new();
+    let Some((&first, rest)) = ids.split_first() else {
+        return Some(gaps);
+    };
+    let mut previous = first;
+    let mut last = first;
+    for &id in rest {
+        if id < last {
+            return None;
+        }
+        last = id;
+        if id.0 == previous.0 {
+            continue;
+        }
+        // (Ascending and distinct: `id.0 - previous.0` is at least 1.)
+        if id.0 - previous.0 > 1 {
+            gaps.push((previous, id));
+        }
+        previous = id;
+    }
+    Some(gaps)
 }
 
 /// After how many chunks [`FileScan::add_reserving`] estimates how many events a file holds.
@@ -791,4 +822,48 @@ pub fn scan_reader<R: Read + Seek>(
         progress((chunk_offset(index) + CHUNK_SIZE).min(size));
     }
     scan.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The gaps as they were found before [`gaps_in_sorted`]: sorted, copies removed, then
+    /// neighbours paired.
+    fn gaps_the_long_way(ids: &[IdAt]) -> Vec<(IdAt, IdAt)> {
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup_by_key(|(id, _)| *id);
+        ids.windows(2)
+            .filter(|pair| pair[1].0 - pair[0].0 > 1)
+            .map(|pair| (pair[0], pair[1]))
+            .collect()
+    }
+
+    #[test]
+    fn gaps_are_found_in_one_pass() {
+        // Ids with runs, gaps, copies (at other times) and the ends of the range.
+        let mut ids: Vec<IdAt> = (0..2_000u64)
+            .filter(|i| i % 7 != 3 && i % 50 < 45)
+            .map(|i| (i, Timestamp(i * 10)))
+            .collect();
+        ids.extend(
+            (0..2_000u64)
+                .step_by(13)
+                .map(|i| (i, Timestamp(i * 10 + 5))),
+        );
+        ids.extend([(u64::MAX, Timestamp(1)), (u64::MAX - 1, Timestamp(2))]);
+        ids.sort_unstable();
+        let gaps = gaps_in_sorted(&ids).unwrap();
+        assert_eq!(gaps, gaps_the_long_way(&ids));
+        assert!(gaps.len() > 100, "{} gaps", gaps.len());
+        // A record read twice counts by its first (earlier) time: 65 is there twice, 66 not.
+        assert!(gaps.contains(&((65, Timestamp(650)), (67, Timestamp(670)))));
+
+        // Out of order: not judged.
+        ids.swap(10, 20);
+        assert_eq!(gaps_in_sorted(&ids), None);
+        assert_eq!(gaps_in_sorted(&[]), Some(Vec::new()));
+        assert_eq!(gaps_in_sorted(&[(5, Timestamp(0))]), Some(Vec::new()));
+    }
 }

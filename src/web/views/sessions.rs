@@ -16,7 +16,7 @@ use leptos::prelude::*;
 use logonscope_view::columns::{
     Column, NavKey, Sort, TableGeometry, end_reason_title, logon_type_text, move_selection,
 };
-use logonscope_view::filter::{FilterChoices, SessionFilter, TimeInput, parse_time_input};
+use logonscope_view::filter::{SessionFilter, TimeInput, parse_time_input};
 use logonscope_view::numbers::thousands;
 use logonscope_view::zone::Zone;
 use wasm_bindgen::JsCast;
@@ -83,7 +83,7 @@ fn FilterBar() -> impl IntoView {
         state.analysis.with(|analysis| {
             analysis
                 .as_ref()
-                .map(|analysis| FilterChoices::of(&analysis.report.sessions))
+                .map(|analysis| analysis.choices.clone())
                 .unwrap_or_default()
         })
     });
