@@ -211,8 +211,8 @@ impl Loader {
                 break;
             }
         }
-        // Finishing the file passes over all its events: in a task of its own, not after a
-        // slice of merging (on a gigabyte log the two made a task of 50 ms).
+        // Finishing the file passes over all its records: in a task of its own, not after a
+        // slice of merging (on a gigabyte log the two made a task of nearly 50 ms).
         if merged_any {
             load.merge_millis += now_ms() - began;
             return Some(false);
