@@ -21,13 +21,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
 
 // The copy of playwright-core that the harness imports (tests/e2e's packages): the same module,
 // so that the flag added to its launch below reaches the harness's launch.
 import { chromium } from '../e2e/node_modules/playwright-core/index.mjs';
 
-import { App, ROOT, loadFiles, waitDone, sessionCount, startServer } from '../e2e/harness.mjs';
+import { App, ROOT, bundleSizes, loadFiles, waitDone, sessionCount, startServer } from '../e2e/harness.mjs';
 import { Cdp, TargetWatch, freePort } from './cdp.mjs';
 
 const MB = 1e6;
@@ -448,20 +447,7 @@ async function compareExport(page, cli, log) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 4. The bundle.
-
-function bundleSizes(dist) {
-  const files = fs
-    .readdirSync(dist)
-    .filter((name) => /\.(wasm|js)$/.test(name))
-    .sort()
-    .map((name) => {
-      const bytes = fs.readFileSync(path.join(dist, name));
-      return { name, raw: bytes.length, gzip: zlib.gzipSync(bytes, { level: 9 }).length };
-    });
-  const total = (pick) => files.reduce((sum, f) => sum + pick(f), 0);
-  return { files, raw: total((f) => f.raw), gzip: total((f) => f.gzip) };
-}
+// 4. The bundle: `bundleSizes` (tests/e2e/harness.mjs, which the budget's test shares).
 
 // ---------------------------------------------------------------------------------------------
 // 5. tests/bench/ui-scale.mjs (written separately), when it is there.
