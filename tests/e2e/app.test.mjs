@@ -282,6 +282,10 @@ async function paintedWhileMoving() {
   // Checked straight after the moves: a move takes effect at the next frame, then the
   // page's effects run (and the view rests only 150 ms after its last move).
   const effects = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  // A move just before (the Fit button clicked) takes effect at the next frame too: the view
+  // is read after it. (Read before it, a view panned as far from the one fitted as these
+  // moves pan it from there looked unmoved.)
+  await effects();
   const range = document.querySelector('[data-testid=timeline-range]').textContent;
   for (const deltaX of [40, 40]) {
     plot.dispatchEvent(new WheelEvent('wheel', { deltaX, clientX: box.left + box.width / 2, clientY: box.top + 20, bubbles: true, cancelable: true }));
