@@ -20,8 +20,14 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
 /// An immutable string, cheap to clone and to share.
+///
+/// One pointer wide (an `Option<Text>` too), unlike an `Arc<str>`, which also carries the
+/// length: events, sessions and failures hold a dozen texts each, and a big log millions of
+/// them. (The command-line tool's peak memory on a 1 GB log went from 512 MB to 359 MB, and
+/// its time with it: much of it is the system handing out fresh memory.) Each shared copy
+/// is a pointer larger instead, and they are few.
 #[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Text(Arc<str>);
+pub struct Text(Arc<Box<str>>);
 
 impl Text {
     pub fn as_str(&self) -> &str {
@@ -56,25 +62,25 @@ impl Borrow<str> for Text {
 
 impl fmt::Debug for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.0, f)
+        fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
 impl fmt::Display for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&*self.0, f)
+        fmt::Display::fmt(self.as_str(), f)
     }
 }
 
 impl From<&str> for Text {
     fn from(text: &str) -> Self {
-        Text(Arc::from(text))
+        Text(Arc::new(Box::from(text)))
     }
 }
 
 impl From<String> for Text {
     fn from(text: String) -> Self {
-        Text(Arc::from(text))
+        Text(Arc::new(text.into_boxed_str()))
     }
 }
 
@@ -86,7 +92,7 @@ impl From<&String> for Text {
 
 impl From<Cow<'_, str>> for Text {
     fn from(text: Cow<'_, str>) -> Self {
-        Text(Arc::from(text))
+        Text::from(text.into_owned())
     }
 }
 
@@ -98,25 +104,25 @@ impl From<Text> for String {
 
 impl PartialEq<str> for Text {
     fn eq(&self, other: &str) -> bool {
-        &*self.0 == other
+        self.as_str() == other
     }
 }
 
 impl PartialEq<&str> for Text {
     fn eq(&self, other: &&str) -> bool {
-        &*self.0 == *other
+        self.as_str() == *other
     }
 }
 
 impl PartialEq<String> for Text {
     fn eq(&self, other: &String) -> bool {
-        *self.0 == **other
+        self.as_str() == other.as_str()
     }
 }
 
 impl Serialize for Text {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
+        serializer.serialize_str(self.as_str())
     }
 }
 
@@ -343,6 +349,18 @@ impl Interner {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_is_one_pointer_wide() {
+        // (What the events' and sessions' memory was cut by: see the type.)
+        assert_eq!(size_of::<Text>(), size_of::<usize>());
+        assert_eq!(size_of::<Option<Text>>(), size_of::<usize>());
+        let text = Text::from(String::from("SYSTEM"));
+        assert_eq!(
+            (text.as_str(), text.clone()),
+            ("SYSTEM", Text::from("SYSTEM"))
+        );
+    }
 
     #[test]
     fn interned_values_share_one_copy() {
