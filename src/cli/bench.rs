@@ -1,10 +1,14 @@
-//! `logonscope bench FILE...`: times the native core on files held in memory and checks that
-//! every way of reading them gives the same report. The fast extraction on one thread is the
-//! timed figure (MB/s, records/s, seconds, peak RSS); the parallel path and the plain path (every
-//! record rendered by the `evtx` crate: the reference) are timed too and must give the identical
-//! `Report`, as must `FILE.expected.json` when the synthetic log writer left one beside the file.
-//! Any difference is printed loudly, naming the file, the two paths and the first differing
-//! session and field, and the command exits non-zero. `scripts/bench` reads its `--json` output.
+//! `logonscope bench FILE...`: times the native core and checks that every way of reading a
+//! file gives the same report. The timed figure (MB/s, records/s, seconds, peak RSS) is the fast
+//! extraction on one thread as the tool runs it: each run a process of its own
+//! (`logonscope bench-run FILE`, [`run_once`]) that reads the file from disk, a chunk at a time,
+//! and analyses it, timed from its start to its exit as `evtx_dump` is, its memory as fresh as
+//! any run's. The parallel path and the plain path (every record rendered by the `evtx` crate:
+//! the reference) run on the file held in memory, are timed too and must give the identical
+//! `Report`, as must `FILE.expected.json` when the synthetic log writer left one beside the file;
+//! the timed processes must count the same records, sessions and failures. Any difference is
+//! printed loudly, naming the file, the two paths and the first differing session and field, and
+//! the command exits non-zero. `scripts/bench` reads its `--json` output.
 //!
 //! With `--evtx-dump PROGRAM`, each timed run of the fast path is paired with a run of
 //! `PROGRAM -t 1 -o jsonl FILE > /dev/null`, the two taking turns to go first: on a shared
@@ -13,10 +17,11 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use logonscope_core::report::Report;
-use logonscope_core::scan::{Extraction, scan_bytes_parallel, scan_bytes_with};
+use logonscope_core::scan::{Extraction, scan_bytes_parallel, scan_bytes_with, scan_reader};
 use logonscope_core::{analyze, scan::ScannedFile};
 use serde_json::{Value, json};
 
@@ -24,8 +29,7 @@ use serde_json::{Value, json};
 pub struct BenchOptions {
     /// Threads of the parallel path.
     pub threads: usize,
-    /// Runs of the timed fast path; the best is reported (the first run also warms the page
-    /// cache and the allocator).
+    /// Runs of the timed fast path (processes); the best is reported.
     pub runs: usize,
     /// Skip the plain path (it is several times slower): the parallel path and the expected
     /// report are then checked against the fast one.
@@ -71,13 +75,13 @@ pub struct FileBench {
     pub records: u64,
     pub sessions: usize,
     pub failures: usize,
-    /// Fast extraction, one thread, best of `runs`: scan plus analysis.
+    /// Fast extraction, one thread, best of `runs`: a process that reads, scans and
+    /// analyses the file, from its start to its exit.
     pub fast: PathTiming,
     /// Of `fast.seconds`, the analysis (events to sessions) alone.
     pub analyze_seconds: f64,
     pub runs: usize,
-    /// VmHWM after the fast runs (the peak was reset before the file was read, when the
-    /// kernel allows it): the file's bytes in memory, the scan and the report.
+    /// The largest peak RSS (VmHWM) of the timed processes.
     pub peak_rss_bytes: Option<u64>,
     pub parallel_threads: usize,
     pub parallel: PathTiming,
@@ -94,7 +98,7 @@ pub struct FileBench {
 /// The fast path and `evtx_dump -t 1 -o jsonl FILE > /dev/null` timed in the same rounds.
 #[derive(Debug, Clone, Default)]
 pub struct Comparison {
-    /// The fast path's time (scan and analysis, one thread) in each round.
+    /// The fast path's time (its process, from start to exit) in each round.
     pub fast_seconds: Vec<f64>,
     /// `evtx_dump`'s time (the process, from start to exit) in each round.
     pub evtx_dump_seconds: Vec<f64>,
@@ -209,32 +213,22 @@ pub fn bench(paths: &[PathBuf], options: &BenchOptions) -> Result<bool, String> 
 fn bench_file(path: &Path, options: &BenchOptions) -> Result<FileBench, String> {
     let name = super::display_name(path);
     let say = |what: &str| eprintln!("logonscope bench: {name}: {what}");
-    reset_peak_rss();
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let size = bytes.len() as u64;
     let runs = options.runs.max(1);
+    // Read once through, untimed, the file is in the page cache for every timed run of both
+    // programs. (The timed runs come before this process holds the file and its reports.)
+    let size = std::fs::File::open(path)
+        .and_then(|mut file| std::io::copy(&mut file, &mut std::io::sink()))
+        .map_err(|e| format!("{}: {e}", path.display()))?;
 
-    let fast_run = || {
-        let started = Instant::now();
-        let scanned = scan_bytes_with(&name, &bytes, Extraction::Fast);
-        let scanned_at = Instant::now();
-        let report = analyze(vec![scanned]);
-        let timing = (
-            started.elapsed().as_secs_f64(),
-            scanned_at.elapsed().as_secs_f64(),
-        );
-        (timing, report)
-    };
+    // A first run of each program, untimed, as every timed run finds its program's code in
+    // the page cache. `evtx_dump`'s also gives its peak RSS.
+    time_fast_process(path)?;
     let mut comparison = None;
-    let mut first_report = None;
     if let Some(program) = &options.evtx_dump {
-        // A first run of each, untimed, as the rounds' runs all find the page cache and the
-        // allocator warm. `evtx_dump`'s also gives its peak RSS.
         say(&format!(
             "fast extraction, 1 thread, beside {}, {runs} rounds after a first run of each",
             program.display()
         ));
-        first_report = Some(fast_run().1);
         comparison = Some(Comparison {
             evtx_dump_peak_rss_bytes: evtx_dump_peak_rss(program, path)?,
             ..Comparison::default()
@@ -248,32 +242,46 @@ fn bench_file(path: &Path, options: &BenchOptions) -> Result<FileBench, String> 
             .as_deref()
             .map(|program| time_evtx_dump(program, path))
     };
-    let mut best: Option<(f64, f64)> = None;
+    let mut timed_runs: Vec<FastProcess> = Vec::with_capacity(runs);
     for round in 0..runs {
         // Taking turns to go first, neither gets the quieter half of every round.
         let evtx_dump_first = round % 2 == 1;
         let mut evtx_dump_seconds = evtx_dump_first.then(evtx_dump_run).flatten();
-        let ((seconds, analyze_seconds), report) = fast_run();
+        let run = time_fast_process(path)?;
         if !evtx_dump_first {
             evtx_dump_seconds = evtx_dump_run();
         }
         if let (Some(comparison), Some(evtx_dump_seconds)) = (&mut comparison, evtx_dump_seconds) {
-            comparison.fast_seconds.push(seconds);
+            comparison.fast_seconds.push(run.seconds);
             comparison.evtx_dump_seconds.push(evtx_dump_seconds?);
         }
-        if best.is_none_or(|(best, _)| seconds < best) {
-            best = Some((seconds, analyze_seconds));
-        }
-        // One report is kept (every run makes the same): at most two are held at once.
-        first_report.get_or_insert(report);
+        timed_runs.push(run);
     }
-    let peak_rss = peak_rss_bytes();
-    let (Some((fast_seconds, analyze_seconds)), Some(fast)) = (best, first_report) else {
-        return Err("no run".to_string());
-    };
-    let records = records_of(&fast);
+    let best = timed_runs
+        .iter()
+        .min_by(|a, b| a.seconds.total_cmp(&b.seconds))
+        .cloned()
+        .ok_or("no run")?;
+    let peak_rss = timed_runs.iter().filter_map(|run| run.peak_rss_bytes).max();
 
+    // The checks, on the file held in memory. The fast path's report is the one the others
+    // are compared with; the timed processes made the same, or their counts say otherwise.
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let fast = analyze(vec![scan_bytes_with(&name, &bytes, Extraction::Fast)]);
+    let records = records_of(&fast);
     let mut differences = Vec::new();
+    let expected = (records, fast.sessions.len(), fast.failures.len());
+    if let Some(run) = timed_runs
+        .iter()
+        .find(|run| (run.records, run.sessions, run.failures) != expected)
+    {
+        differences.push(format!(
+            "{name}: a timed process and the fast path (in memory) differ: (records, \
+             sessions, failures) {:?} against {expected:?}",
+            (run.records, run.sessions, run.failures)
+        ));
+    }
+
     let mut check = |label: &str, report: &Report, reference_label: &str, reference: &Report| {
         if let Some(difference) = first_difference(report, reference) {
             differences.push(format!(
@@ -333,8 +341,8 @@ fn bench_file(path: &Path, options: &BenchOptions) -> Result<FileBench, String> 
         records,
         sessions,
         failures,
-        fast: PathTiming::new(fast_seconds, size, records),
-        analyze_seconds,
+        fast: PathTiming::new(best.seconds, size, records),
+        analyze_seconds: best.analyze_seconds,
         runs,
         peak_rss_bytes: peak_rss,
         parallel_threads: threads,
@@ -423,6 +431,82 @@ fn timed(scan: impl FnOnce() -> ScannedFile) -> (f64, Report) {
     (started.elapsed().as_secs_f64(), report)
 }
 
+/// What one timed process of the fast path did (see [`run_once`]).
+#[derive(Debug, Clone, PartialEq)]
+struct FastProcess {
+    /// From its start to its exit, as the parent saw it.
+    seconds: f64,
+    /// Of that, the analysis, as the process measured it.
+    analyze_seconds: f64,
+    records: u64,
+    sessions: usize,
+    failures: usize,
+    peak_rss_bytes: Option<u64>,
+}
+
+/// Runs `logonscope bench-run FILE` and gives its time, from its start to its exit.
+fn time_fast_process(file: &Path) -> Result<FastProcess, String> {
+    let program = std::env::current_exe()
+        .map_err(|e| format!("could not find this program to run it again: {e}"))?;
+    let started = Instant::now();
+    let output = Command::new(&program)
+        .arg("bench-run")
+        .arg(file)
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .output();
+    let seconds = started.elapsed().as_secs_f64();
+    let run = format!("{} bench-run {}", program.display(), file.display());
+    let output = output.map_err(|e| format!("could not run {run}: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "{run} failed ({}): {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    let figures: Value = serde_json::from_slice(&output.stdout)
+        .map_err(|e| format!("{run} gave no figures: {e}"))?;
+    let number = |field: &str| {
+        figures[field]
+            .as_u64()
+            .ok_or_else(|| format!("{run} gave no `{field}`: {figures}"))
+    };
+    Ok(FastProcess {
+        seconds,
+        analyze_seconds: figures["analyze_seconds"].as_f64().unwrap_or_default(),
+        records: number("records")?,
+        sessions: number("sessions")? as usize,
+        failures: number("failures")? as usize,
+        peak_rss_bytes: figures["peak_rss_bytes"].as_u64(),
+    })
+}
+
+/// `logonscope bench-run FILE`, the timed process of `logonscope bench`: reads FILE as
+/// `logonscope sessions` does (from disk, a chunk at a time), analyses it, and prints its
+/// figures as one JSON object: `records`, `sessions`, `failures`, `analyze_seconds`,
+/// `peak_rss_bytes`.
+pub fn run_once(path: &Path) -> Result<(), String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let scanned = scan_reader(&super::display_name(path), file, |_| {});
+    let scanned_at = Instant::now();
+    let report = analyze(vec![scanned]);
+    let analyze_seconds = scanned_at.elapsed().as_secs_f64();
+    let figures = json!({
+        "records": records_of(&report),
+        "sessions": report.sessions.len(),
+        "failures": report.failures.len(),
+        "analyze_seconds": analyze_seconds,
+        "peak_rss_bytes": peak_rss_bytes(),
+    });
+    writeln!(std::io::stdout().lock(), "{figures}")
+        .map_err(|e| format!("could not write the figures: {e}"))?;
+    // The process ends here: freeing the report's millions of values one by one is work the
+    // system does at once on exit, and no run of the tool needs to do it.
+    std::mem::forget(report);
+    Ok(())
+}
+
 fn records_of(report: &Report) -> u64 {
     report.files.iter().map(|f| f.records).sum()
 }
@@ -487,11 +571,11 @@ fn print_text(result: &FileBench) {
     }
     match result.peak_rss_bytes {
         Some(bytes) => println!(
-            "  {:<28} {:>9.1} MB (the file is held in memory)",
-            "peak RSS after fast runs",
+            "  {:<28} {:>9.1} MB",
+            "peak RSS, fast, 1 thread",
             bytes as f64 / 1e6
         ),
-        None => println!("  {:<28} {:>9}", "peak RSS after fast runs", "n/a"),
+        None => println!("  {:<28} {:>9}", "peak RSS, fast, 1 thread", "n/a"),
     }
     let verdict = if result.differences.is_empty() {
         let mut agree = vec!["fast", "parallel"];
@@ -517,12 +601,6 @@ pub fn peak_rss_bytes() -> Option<u64> {
         .and_then(|rest| rest.trim().strip_suffix("kB"))
         .and_then(|kb| kb.trim().parse::<u64>().ok())
         .map(|kb| kb * 1024)
-}
-
-/// Resets VmHWM to the current RSS (Linux 4.0+), so that each file's peak is its own. Where
-/// that is refused the peak only grows, which the figures then say by being the larger one.
-fn reset_peak_rss() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
 /// Where two reports first differ, in words (`None` when they are equal). The order of the

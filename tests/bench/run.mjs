@@ -484,7 +484,7 @@ function table(results) {
   );
   row('native fast, ' + threads + ' threads', each((i) => (native[i] ? fmt.s(native[i].parallel.seconds) : 'n/a')));
   row('native plain (reference), 1 thread', each((i) => (native[i]?.plain ? fmt.s(native[i].plain.seconds) : 'n/a')));
-  row('native peak RSS (file in memory)', each((i) => fmt.mb(native[i]?.peak_rss_bytes)));
+  row('native peak RSS, fast, 1 thread (its process)', each((i) => fmt.mb(native[i]?.peak_rss_bytes)));
   row(
     '`evtx_dump -t 1 -o jsonl`, beside the native runs',
     each((i) => (dumps[i]?.seconds != null ? `${fmt.s(dumps[i].median)} median, ${fmt.s(dumps[i].seconds)} best (${fmt.mbps(native[i]?.bytes ?? logs[i].size, dumps[i].seconds)}), ${dumps[i].runs} round(s)` : 'n/a')),
