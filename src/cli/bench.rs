@@ -214,8 +214,9 @@ fn bench_file(path: &Path, options: &BenchOptions) -> Result<FileBench, String> 
     let name = super::display_name(path);
     let say = |what: &str| eprintln!("logonscope bench: {name}: {what}");
     let runs = options.runs.max(1);
-    // Read once through, untimed, the file is in the page cache for every timed run of both
-    // programs. (The timed runs come before this process holds the file and its reports.)
+    // Read once through, untimed, so that the file is in the page cache for every timed run
+    // of both programs. (The timed runs come before this process holds the file and its
+    // reports.)
     let size = std::fs::File::open(path)
         .and_then(|mut file| std::io::copy(&mut file, &mut std::io::sink()))
         .map_err(|e| format!("{}: {e}", path.display()))?;
