@@ -171,7 +171,10 @@ test('hostile event data stays inert in the page, the HTML report and the CSV', 
       await page.click(`[data-testid=tab-${tab}]`);
     }
     const rows = page.locator('[data-testid=session-row]');
+    // (The table's rows come a task after its first frame: counted before, they were none.)
+    await rows.first().waitFor({ state: 'visible', timeout: 10_000 });
     const count = await rows.count();
+    assert.equal(count, report.sessions.length, 'a row for every session');
     for (let i = 0; i < count; i++) {
       await rows.nth(i).click();
       await page.waitForSelector('[data-testid=session-detail]', { state: 'visible' });
